@@ -1,0 +1,1 @@
+"""aac-avatar: the application (boards, prediction, access methods, UI, command line)."""

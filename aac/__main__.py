@@ -1,0 +1,5 @@
+import sys
+
+from aac.cli import main
+
+sys.exit(main())

@@ -1,0 +1,69 @@
+"""The `aac-avatar` command line: finds the subcommands in `aac.commands` and runs one."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+import traceback
+from pathlib import Path
+
+import aac.commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser with every subcommand module found in `aac.commands`."""
+    parser = argparse.ArgumentParser(
+        prog="aac-avatar",
+        description="A communication aid: your words, your voice, your face, in any video call.",
+    )
+    parser.add_argument(
+        "--profiles-dir",
+        type=Path,
+        default=None,
+        help="folder holding the profiles (default: $AAC_AVATAR_PROFILES_DIR or the user data folder)",
+    )
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(aac.commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"aac.commands.{info.name}")
+        module.register(subparsers)
+    return parser
+
+
+def _is_user_error(exc: BaseException) -> bool:
+    # Packages below `aac` cannot import a shared base class from here (they never import
+    # `aac`), so their errors meant for people carry this marker attribute instead.
+    return bool(getattr(exc, "is_user_error", False))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one subcommand; return the process exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        result = args.func(args)
+    except KeyboardInterrupt:
+        print("aac-avatar: stopped.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: people see a message, not a traceback
+        if args.debug:
+            traceback.print_exc()
+        if _is_user_error(exc):
+            print(f"aac-avatar: {exc}", file=sys.stderr)
+            return 2
+        print(
+            f"aac-avatar: unexpected error ({type(exc).__name__}: {exc}). "
+            "Run again with --debug for details, and please report it.",
+            file=sys.stderr,
+        )
+        return 1
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One person's setup: schema, YAML store, caregiver setup wizard, consent."""

@@ -1,0 +1,92 @@
+"""What every voice backend offers: a description, settings, and text -> `Utterance`."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from speech.sentences import split_sentences
+from speech.text import clean_text
+from speech.utterance import Utterance, concatenate
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """One voice as `aac-avatar voices` lists it. `id` is "backend:name", e.g. "espeak:en-gb+f3"."""
+
+    id: str
+    backend: str
+    name: str
+    language: str
+    gender: str = "unknown"
+    description: str = ""
+    has_timing: bool = False
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """How a voice speaks. `rate` is relative speed (1.0 normal), `pitch_semitones` a shift."""
+
+    rate: float = 1.0
+    pitch_semitones: float = 0.0
+    volume: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not 0.3 <= self.rate <= 3.0:
+            raise ValueError(f"rate {self.rate} is out of range (0.3 to 3.0, 1.0 is normal)")
+        if not -12.0 <= self.pitch_semitones <= 12.0:
+            raise ValueError(f"pitch {self.pitch_semitones} is out of range (-12 to +12 semitones)")
+        if not 0.0 <= self.volume <= 2.0:
+            raise ValueError(f"volume {self.volume} is out of range (0.0 to 2.0, 1.0 is normal)")
+
+
+class Voice(abc.ABC):
+    """A voice: turns plain text into `Utterance`s, whole or sentence by sentence.
+
+    Text is always plain text: backends must never interpret markup (SSML tags, espeak's
+    `[[phonemes]]`) found in what the user typed.
+    """
+
+    info: VoiceInfo
+    settings: VoiceSettings
+
+    @abc.abstractmethod
+    def _synthesize_sentence(self, sentence: str) -> Utterance:
+        """Synthesize one cleaned, non-empty sentence."""
+
+    def stream(self, text: str) -> Iterator[Utterance]:
+        """Yield one `Utterance` per sentence, each as soon as it is made.
+
+        The first sentence can play while later ones are still being synthesized.
+        Empty or whitespace-only text yields nothing.
+        """
+        for sentence in split_sentences(clean_text(text)):
+            yield self._synthesize_sentence(sentence)
+
+    def synthesize(self, text: str) -> Utterance:
+        """The whole message as one `Utterance` (silent and empty when there is nothing to say)."""
+        parts = list(self.stream(text))
+        if not parts:
+            return self.silence(text)
+        return concatenate(parts, text=clean_text(text))
+
+    def silence(self, text: str = "") -> Utterance:
+        """An empty utterance of this voice (what empty text becomes)."""
+        import numpy as np
+
+        return Utterance(
+            text=text,
+            audio=np.zeros(0, dtype=np.float32),
+            sample_rate_hz=self.sample_rate_hz,
+            voice_id=self.info.id,
+            has_timing=self.info.has_timing,
+        )
+
+    @property
+    @abc.abstractmethod
+    def sample_rate_hz(self) -> int:
+        """The sample rate of the audio this voice makes."""
+
+    def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
+        """Release what the backend holds (libraries, models)."""
