@@ -68,7 +68,7 @@ class Voice(abc.ABC):
         """The whole message as one `Utterance` (silent and empty when there is nothing to say)."""
         parts = list(self.stream(text))
         if not parts:
-            return self.silence(text)
+            return self.silence(clean_text(text))
         return concatenate(parts, text=clean_text(text))
 
     def silence(self, text: str = "") -> Utterance:

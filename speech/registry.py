@@ -1,0 +1,96 @@
+"""Finding voices by name across backends: "backend:name", e.g. "espeak:en-gb+f3"."""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from speech.errors import BackendUnavailableError, SpeechError, VoiceNotFoundError
+from speech.voice import Voice, VoiceInfo, VoiceSettings
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A voice backend: how to list its voices and make one. Imported only when used."""
+
+    name: str
+    module: str
+    list_function: str
+    voice_class: str
+    summary: str
+
+    def _module(self) -> object:
+        try:
+            return importlib.import_module(self.module)
+        except ImportError as exc:
+            raise BackendUnavailableError(f"the {self.name} voices are not installed ({exc.name} is missing)") from exc
+
+    def list_voices(self) -> list[VoiceInfo]:
+        """The backend's voices; raises BackendUnavailableError when it is not installed."""
+        return getattr(self._module(), self.list_function)()
+
+    def make(self, name: str, settings: VoiceSettings) -> Voice:
+        """A voice of this backend by its name without the "backend:" prefix."""
+        cls: Callable[..., Voice] = getattr(self._module(), self.voice_class)
+        return cls(name, settings)
+
+
+BACKENDS: dict[str, Backend] = {
+    b.name: b
+    for b in (
+        Backend("piper", "speech.piper", "list_piper_voices", "PiperVoice", "natural neural voices (Piper)"),
+        Backend("espeak", "speech.espeak", "list_espeak_voices", "EspeakVoice", "espeak-ng, 130 languages"),
+        Backend("kokoro", "speech.kokoro", "list_kokoro_voices", "KokoroVoice", "Kokoro-82M neural voices"),
+        Backend("system", "speech.system", "list_system_voices", "SystemVoice", "the system's voices (pyttsx3)"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class BackendListing:
+    """What one backend offers here: its voices, or why it has none."""
+
+    backend: str
+    voices: tuple[VoiceInfo, ...]
+    problem: str = ""
+
+
+def list_all() -> list[BackendListing]:
+    """Every backend's voices; a backend that cannot run here is listed with its reason."""
+    listings = []
+    for backend in BACKENDS.values():
+        try:
+            listings.append(BackendListing(backend.name, tuple(backend.list_voices())))
+        except SpeechError as exc:
+            listings.append(BackendListing(backend.name, (), str(exc)))
+    return listings
+
+
+def list_voices() -> list[VoiceInfo]:
+    """The voices of every installed backend."""
+    return [v for listing in list_all() for v in listing.voices]
+
+
+def split_voice_id(voice_id: str) -> tuple[str, str]:
+    """("espeak", "en-gb+f3") from "espeak:en-gb+f3"; a bare name is taken as espeak."""
+    backend, sep, name = voice_id.strip().partition(":")
+    if not sep:
+        return "espeak", backend
+    return backend.lower(), name
+
+
+def get_voice(voice_id: str, settings: VoiceSettings | None = None) -> Voice:
+    """The voice named "backend:name"; unknown names raise VoiceNotFoundError listing the closest."""
+    backend_name, name = split_voice_id(voice_id)
+    backend = BACKENDS.get(backend_name)
+    if backend is None:
+        close = difflib.get_close_matches(backend_name, list(BACKENDS), n=3)
+        hint = f" Did you mean {', '.join(c + ':' for c in close)}?" if close else ""
+        raise VoiceNotFoundError(
+            f"unknown voice backend {backend_name!r} in {voice_id!r}.{hint} Backends: {', '.join(BACKENDS)}."
+        )
+    if not name:
+        raise VoiceNotFoundError(f"voice {voice_id!r} names no voice after {backend_name!r}: see `aac-avatar voices`")
+    return backend.make(name, settings or VoiceSettings())

@@ -1,0 +1,19 @@
+"""Shared fixtures: a private PulseAudio server for the tests that need sound."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.pulse_server import PulseServer, pulseaudio_available
+
+
+@pytest.fixture
+def pulse_server(tmp_path_factory, monkeypatch):
+    """A running private PulseAudio; the process environment points at it for the test."""
+    if not pulseaudio_available():
+        pytest.skip("pulseaudio/pactl are not installed (scripts/setup.sh installs them)")
+    server = PulseServer(tmp_path_factory.mktemp("pulse"))
+    for key in ("PULSE_SERVER", "PULSE_RUNTIME_PATH", "PULSE_STATE_PATH"):
+        monkeypatch.setenv(key, server.env[key])
+    yield server
+    server.stop()
