@@ -280,8 +280,7 @@ class EspeakVoice(Voice):
         # espeak's pitch runs 0-100 around 50; about 4 steps make a semitone for its default voices.
         pitch = int(round(min(100, max(0, 50 + 4 * self.settings.pitch_semitones))))
         pcm, raw_phones, raw_words = self._lib.synthesize(sentence, self._espeak_name, rate_wpm, pitch)
-        audio = (pcm.astype(np.float32) / 32768.0) * np.float32(self.settings.volume)
-        np.clip(audio, -1.0, 1.0, out=audio)
+        audio = pcm.astype(np.float32) / np.float32(32768.0)
         rate = self.sample_rate_hz
         located = _timed_phones(raw_phones, len(audio), rate)
         words = _timed_words(sentence, raw_words, located, rate)

@@ -40,7 +40,7 @@ class Backend:
 BACKENDS: dict[str, Backend] = {
     b.name: b
     for b in (
-        Backend("piper", "speech.piper", "list_piper_voices", "PiperVoice", "natural neural voices (Piper)"),
+        Backend("piper", "speech.piper_tts", "list_piper_voices", "PiperVoice", "natural neural voices (Piper)"),
         Backend("espeak", "speech.espeak", "list_espeak_voices", "EspeakVoice", "espeak-ng, 130 languages"),
         Backend("kokoro", "speech.kokoro", "list_kokoro_voices", "KokoroVoice", "Kokoro-82M neural voices"),
         Backend("system", "speech.system", "list_system_voices", "SystemVoice", "the system's voices (pyttsx3)"),

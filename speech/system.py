@@ -127,8 +127,7 @@ class SystemVoice(Voice):
             )
             audio, rate = soundfile.read(path, dtype="float32", always_2d=True)
         self._rate_hz = int(rate)
-        mono = np.ascontiguousarray(audio.mean(axis=1), dtype=np.float32) * np.float32(self.settings.volume)
-        np.clip(mono, -1.0, 1.0, out=mono)
+        mono = np.ascontiguousarray(audio.mean(axis=1), dtype=np.float32)
         return Utterance(text=sentence, audio=mono, sample_rate_hz=int(rate), voice_id=self.info.id)
 
     def close(self) -> None:

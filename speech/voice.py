@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import abc
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from speech.loudness import level
 from speech.sentences import split_sentences
 from speech.text import clean_text
 from speech.utterance import Utterance, concatenate
@@ -62,7 +64,12 @@ class Voice(abc.ABC):
         Empty or whitespace-only text yields nothing.
         """
         for sentence in split_sentences(clean_text(text)):
-            yield self._synthesize_sentence(sentence)
+            yield self._leveled(self._synthesize_sentence(sentence))
+
+    def _leveled(self, utterance: Utterance) -> Utterance:
+        # Backends make audio at their own levels; every voice leaves here equally loud.
+        audio = level(utterance.audio, utterance.sample_rate_hz, self.settings.volume)
+        return dataclasses.replace(utterance, audio=audio)
 
     def synthesize(self, text: str) -> Utterance:
         """The whole message as one `Utterance` (silent and empty when there is nothing to say)."""

