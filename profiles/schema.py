@@ -1,0 +1,206 @@
+"""The profile schema: every setting of one person's aid, with its type, range and default.
+
+Unknown keys are errors (`extra="forbid"`), so a typo never silently falls back to a
+default. Paths inside a profile are relative to the profile's folder, so a profile moves
+between computers (export/import) as one folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SCHEMA_VERSION = 1
+
+Emotion = Literal["neutral", "happy", "sad", "surprised", "concerned", "angry"]
+AccessMethod = Literal["touch", "keyboard", "switch_scan", "dwell"]
+
+# BCP-47 in the shape people meet it: "en", "en-US", "pt-BR", "zh-Hant-TW", "es-419".
+_LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8})*$")
+# "backend:name"; the name part is whatever the backend calls it ("en-gb+f3", "en_US-joe-medium").
+_VOICE_ID_RE = re.compile(r"^[a-z][a-z0-9_]*:\S.*$")
+
+
+def check_relative_path(value: str | None, what: str) -> str | None:
+    """A path that stays inside the profile folder, in either OS's spelling."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise ValueError(f"the {what} path is empty")
+    for pure in (PurePosixPath(value), PureWindowsPath(value)):
+        if pure.is_absolute() or pure.drive or pure.anchor:
+            raise ValueError(
+                f"the {what} path {value!r} is absolute; copy the file into the profile folder and give its name"
+            )
+        if ".." in pure.parts:
+            raise ValueError(f"the {what} path {value!r} leaves the profile folder ('..')")
+    return value
+
+
+class Section(BaseModel):
+    """Base of every profile section: unknown keys are errors, assignments are checked."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class VoiceSection(Section):
+    """Which voice speaks and how. `id` is "backend:name", e.g. "piper:en_US-joe-medium"."""
+
+    id: str = Field("piper:en_US-joe-medium", description="the voice, as backend:name")
+    rate: float = Field(1.0, ge=0.3, le=3.0, description="relative speed, 1.0 is normal")
+    pitch_semitones: float = Field(0.0, ge=-12.0, le=12.0, description="pitch shift in semitones")
+    volume: float = Field(1.0, ge=0.0, le=2.0, description="loudness, 1.0 is normal")
+    fallback_id: str = Field("espeak:en-us", description="the voice used when `id` cannot be loaded")
+
+    @field_validator("id", "fallback_id")
+    @classmethod
+    def _voice_id(cls, value: str) -> str:
+        if not _VOICE_ID_RE.match(value):
+            raise ValueError(
+                f"{value!r} is not a voice id; write backend:name, e.g. 'espeak:en-us' or 'piper:en_US-joe-medium'"
+            )
+        return value
+
+
+class Gaze(Section):
+    """Where the eyes rest: x right, y up, each from -1 to 1 (0, 0 looks into the camera)."""
+
+    x: float = Field(0.0, ge=-1.0, le=1.0)
+    y: float = Field(0.0, ge=-1.0, le=1.0)
+
+
+class Overlays(Section):
+    """What is drawn over the video."""
+
+    captions: bool = True
+    typing_indicator: bool = True
+    ai_label: bool = Field(True, description='the "AI avatar" label that tells others the face is synthetic')
+
+
+class AvatarSection(Section):
+    """The face: the photo it is built from, its rig cache, and how it moves."""
+
+    photo: str | None = Field(None, description="photo file in the profile folder; none means the default face")
+    rig: str = Field("rig.npz", description="the rig cache built from the photo, in the profile folder")
+    idle_motion: float = Field(0.5, ge=0.0, le=1.0, description="how much the face moves while quiet")
+    default_emotion: Emotion = "neutral"
+    emotion_intensity: float = Field(0.5, ge=0.0, le=1.0)
+    gaze: Gaze = Field(default_factory=Gaze)
+    head_motion: float = Field(0.5, ge=0.0, le=1.0, description="how much the head moves while speaking")
+    overlays: Overlays = Field(default_factory=Overlays)
+
+    @field_validator("photo")
+    @classmethod
+    def _photo_path(cls, value: str | None) -> str | None:
+        return check_relative_path(value, "photo")
+
+    @field_validator("rig")
+    @classmethod
+    def _rig_path(cls, value: str) -> str:
+        return check_relative_path(value, "rig") or value
+
+
+class OutputsSection(Section):
+    """Where the voice and the face go: the virtual camera and microphone, speakers, recordings."""
+
+    camera: bool = True
+    camera_device: str | None = Field(None, description="e.g. /dev/video10; none picks the first virtual camera")
+    width: int = Field(1280, ge=160, le=3840)
+    height: int = Field(720, ge=120, le=2160)
+    fps: int = Field(30, ge=1, le=60)
+    microphone: bool = True
+    microphone_name: str = Field("AAC Avatar Microphone", min_length=1, max_length=64)
+    speakers_monitor: bool = Field(True, description="also play the voice on this computer's speakers")
+    recording_dir: str | None = Field(None, description="folder for recordings; none means no recording")
+
+
+class AccessSection(Section):
+    """How the person selects: touch or mouse, keyboard, switch scanning, or dwell."""
+
+    method: AccessMethod = "touch"
+    scan_interval_s: float = Field(1.0, ge=0.2, le=10.0, description="time each item stays highlighted")
+    dwell_time_s: float = Field(1.0, ge=0.2, le=5.0, description="how long to rest on an item to select it")
+    switch_keys: list[str] = Field(default_factory=lambda: ["space", "enter"], min_length=1, max_length=4)
+
+
+class PredictionSection(Section):
+    """Word prediction. `language` none means the profile's language."""
+
+    language: str | None = None
+    learning: bool = Field(True, description="learn this person's words from what they say")
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        return None if value is None else check_language(value)
+
+
+class ListeningSection(Section):
+    """Captions of the conversation partner (vosk). Off while no model path is set."""
+
+    vosk_model_path: str | None = None
+    input_device: str | None = None
+
+
+class ConsentSection(Section):
+    """The record that the person pictured (or their guardian) agreed to this use of their face."""
+
+    pictured: str | None = Field(None, description="who is in the photo")
+    agreed: bool = Field(False, description="they, or their guardian, agree to the avatar being used in calls")
+    agreed_by: str | None = Field(None, description='"self", or the guardian\'s name')
+    set_up_by: str | None = Field(None, description="who set up this profile")
+    date: dt.date | None = None
+
+
+def check_language(value: str) -> str:
+    """Accept a BCP-47 tag, also written with underscores ("en_US"), and return it with hyphens."""
+    tag = value.replace("_", "-")
+    if not _LANGUAGE_RE.match(tag):
+        raise ValueError(f"{value!r} is not a language tag; write e.g. 'en-US', 'en-GB', 'de', 'pt-BR'")
+    return tag
+
+
+class Profile(Section):
+    """One person's whole setup. The top of `profile.yaml`."""
+
+    schema_version: int = SCHEMA_VERSION
+    name: str = Field(min_length=1, max_length=64)
+    language: str = "en-US"
+    voice: VoiceSection = Field(default_factory=VoiceSection)
+    avatar: AvatarSection = Field(default_factory=AvatarSection)
+    outputs: OutputsSection = Field(default_factory=OutputsSection)
+    access: AccessSection = Field(default_factory=AccessSection)
+    boards: list[str] = Field(default_factory=list, description="board files or ids; empty means the built-in boards")
+    phrases: list[str] = Field(default_factory=list, description="quick phrases, one tap each")
+    prediction: PredictionSection = Field(default_factory=PredictionSection)
+    listening: ListeningSection = Field(default_factory=ListeningSection)
+    consent: ConsentSection = Field(default_factory=ConsentSection)
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        return check_language(value)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return check_profile_name(value)
+
+
+# A name is also the profile's folder name: keep it portable across Linux, macOS and Windows.
+_NAME_RE = re.compile(r"^[\w][\w .-]{0,63}$")
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def check_profile_name(value: str) -> str:
+    """Return `value` if it can name a profile (and its folder); raise ValueError saying why not."""
+    if not _NAME_RE.match(value) or value.endswith((".", " ")) or value.lower() in _WINDOWS_RESERVED:
+        raise ValueError(
+            f"{value!r} cannot name a profile; use letters, digits, spaces, '-', '_' or '.', "
+            "start with a letter or digit, at most 64 characters"
+        )
+    return value
