@@ -229,6 +229,12 @@ class PiperVoice(Voice):
     ) -> None:
         available = find_piper_voices(voices_folder)
         files = next((f for f in available if f.name.lower() == name.lower()), None)
+        if files is None and name.endswith(".onnx"):
+            # A voice named by its model file, e.g. piper:/home/me/voices/en_GB-alba-medium.onnx
+            model = Path(name).expanduser()
+            if not model.exists():
+                raise VoiceNotFoundError(f"the Piper model file {model} does not exist")
+            files = PiperFiles(model.stem, model, Path(f"{model}.json"), f"file {model}")
         if files is None:
             import difflib
 

@@ -94,3 +94,23 @@ def get_voice(voice_id: str, settings: VoiceSettings | None = None) -> Voice:
     if not name:
         raise VoiceNotFoundError(f"voice {voice_id!r} names no voice after {backend_name!r}: see `aac-avatar voices`")
     return backend.make(name, settings or VoiceSettings())
+
+
+@dataclass(frozen=True)
+class VoiceChoice:
+    """The voice that will speak, and why it is not the one asked for (empty when it is)."""
+
+    voice: Voice
+    problem: str = ""
+
+
+def get_voice_or_fallback(voice_id: str, fallback_id: str, settings: VoiceSettings | None = None) -> VoiceChoice:
+    """The voice asked for, or the fallback (espeak-ng) when it cannot load; the failure is reported.
+
+    A person must never be left without a voice because a model file broke.
+    """
+    try:
+        return VoiceChoice(get_voice(voice_id, settings))
+    except SpeechError as exc:
+        fallback = get_voice(fallback_id, settings)
+        return VoiceChoice(fallback, f"{exc} -- speaking with {fallback.info.id} instead")

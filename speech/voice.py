@@ -64,9 +64,11 @@ class Voice(abc.ABC):
         Empty or whitespace-only text yields nothing.
         """
         for sentence in split_sentences(clean_text(text)):
-            yield self._leveled(self._synthesize_sentence(sentence))
+            yield self.synthesize_sentence(sentence)
 
-    def _leveled(self, utterance: Utterance) -> Utterance:
+    def synthesize_sentence(self, sentence: str) -> Utterance:
+        """One already split sentence (see `speech.sentences`), at the common loudness."""
+        utterance = self._synthesize_sentence(sentence)
         # Backends make audio at their own levels; every voice leaves here equally loud.
         audio = level(utterance.audio, utterance.sample_rate_hz, self.settings.volume)
         return dataclasses.replace(utterance, audio=audio)

@@ -1,0 +1,125 @@
+"""Speech ready before Speak: the text being composed is synthesized in the background.
+
+While the user composes, the app reports the text at each pause (a word completed, a
+suggestion taken). A worker thread of the lowest priority synthesizes its sentences into a
+cache keyed by voice, settings and sentence text. Pressing Speak then plays what is ready at
+once and synthesizes only what is not. Sentences are the unit, so an edit at the end of a
+long message keeps the earlier sentences prepared; a newer text supersedes an older one
+between sentences.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+
+from speech.sentences import split_sentences
+from speech.text import clean_text
+from speech.utterance import Utterance
+from speech.voice import Voice
+
+_LOWEST_PRIORITY = 19
+
+
+def _lower_this_thread() -> None:
+    # On Linux a thread is a task with its own nice value: the renderer keeps its priority.
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _LOWEST_PRIORITY)
+    except (AttributeError, OSError):
+        pass
+
+
+class SpeechPreparer:
+    """Background synthesis of composed text for one voice; `take` returns speech for Speak."""
+
+    def __init__(self, voice: Voice, max_sentences: int = 64) -> None:
+        self.voice = voice
+        self._cache: OrderedDict[tuple, Utterance] = OrderedDict()
+        self._max = max_sentences
+        self._lock = threading.Lock()
+        self._wanted: list[str] = []
+        self._generation = 0
+        self._wake = threading.Condition(self._lock)
+        self._closed = False
+        self._synth_lock = threading.Lock()
+        self.stats = {"hits": 0, "misses": 0, "prepared": 0, "cancelled": 0}
+        self._thread = threading.Thread(target=self._work, name="speech-prepare", daemon=True)
+        self._thread.start()
+
+    def _key(self, sentence: str) -> tuple:
+        return (self.voice.info.id, self.voice.settings, sentence)
+
+    def compose(self, text: str) -> None:
+        """The text being composed changed (at a pause): prepare its sentences, superseding older text."""
+        sentences = split_sentences(clean_text(text))
+        with self._lock:
+            self._wanted = sentences
+            self._generation += 1
+            self._wake.notify()
+
+    def is_ready(self, text: str) -> bool:
+        """Whether every sentence of `text` is prepared."""
+        with self._lock:
+            return all(self._key(s) in self._cache for s in split_sentences(clean_text(text)))
+
+    def _work(self) -> None:
+        _lower_this_thread()
+        while True:
+            with self._lock:
+                while not self._closed and not self._next_missing():
+                    self._wake.wait()
+                if self._closed:
+                    return
+                sentence, generation = self._next_missing(), self._generation
+            with self._synth_lock:
+                with self._lock:
+                    if generation != self._generation and sentence not in self._wanted:
+                        self.stats["cancelled"] += 1
+                        continue
+                    if self._key(sentence) in self._cache:
+                        continue
+                utterance = self.voice.synthesize_sentence(sentence)
+            with self._lock:
+                self._store(sentence, utterance)
+                self.stats["prepared"] += 1
+
+    def _next_missing(self) -> str | None:
+        return next((s for s in self._wanted if self._key(s) not in self._cache), None)
+
+    def _store(self, sentence: str, utterance: Utterance) -> None:
+        self._cache[self._key(sentence)] = utterance
+        self._cache.move_to_end(self._key(sentence))
+        while len(self._cache) > self._max:
+            self._cache.popitem(last=False)
+
+    def take(self, text: str) -> Iterator[Utterance]:
+        """The speech of `text`, sentence by sentence: prepared ones at once, the rest made now."""
+        sentences = split_sentences(clean_text(text))
+        with self._lock:
+            self._wanted = []  # Speak supersedes composing: the worker stops after its sentence
+            self._generation += 1
+        for sentence in sentences:
+            with self._lock:
+                ready = self._cache.get(self._key(sentence))
+            if ready is not None:
+                self.stats["hits"] += 1
+                yield ready
+                continue
+            self.stats["misses"] += 1
+            with self._synth_lock:
+                with self._lock:
+                    ready = self._cache.get(self._key(sentence))
+                if ready is None:
+                    ready = self.voice.synthesize_sentence(sentence)
+                    with self._lock:
+                        self._store(sentence, ready)
+            yield ready
+
+    def close(self) -> None:
+        """Stop the worker thread."""
+        with self._lock:
+            self._closed = True
+            self._wake.notify()
+        self._thread.join(timeout=5)

@@ -1,0 +1,76 @@
+"""Speech ready before Speak: the background cache with a real voice."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from speech.prepare import SpeechPreparer
+from speech.registry import get_voice
+
+
+def _wait_until(condition, timeout_s=30.0):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.fixture(params=["espeak:en-us", "piper:en_US-joe-medium"])
+def preparer(request):
+    p = SpeechPreparer(get_voice(request.param))
+    yield p
+    p.close()
+
+
+def test_composed_text_is_ready_before_speak_and_is_a_hit(preparer):
+    text = "I would like a cup of tea. With milk, please."
+    preparer.compose(text)
+    assert _wait_until(lambda: preparer.is_ready(text))
+    parts = list(preparer.take(text))
+    assert preparer.stats["hits"] == 2 and preparer.stats["misses"] == 0
+    assert [p.text for p in parts] == ["I would like a cup of tea.", "With milk, please."]
+    direct = preparer.voice.synthesize_sentence("With milk, please.")
+    assert parts[1].duration_s == pytest.approx(direct.duration_s, abs=0.01)
+
+
+def test_text_never_composed_is_a_miss_and_still_spoken(preparer):
+    parts = list(preparer.take("Good night."))
+    assert preparer.stats["misses"] == 1 and parts[0].duration_s > 0.3
+
+
+def test_an_edit_invalidates_only_the_changed_sentence(preparer):
+    preparer.compose("Hello there. I want water.")
+    assert _wait_until(lambda: preparer.is_ready("Hello there. I want water."))
+    assert not preparer.is_ready("Hello there. I want juice.")  # the edit is not prepared
+    parts = list(preparer.take("Hello there. I want juice."))
+    assert preparer.stats["hits"] == 1 and preparer.stats["misses"] == 1
+    assert parts[1].text == "I want juice."
+
+
+def test_superseded_text_is_not_prepared(preparer):
+    long_text = " ".join(f"This is sentence {i} of a long story." for i in range(40))
+    preparer.compose(long_text)
+    time.sleep(0.05)
+    preparer.compose("Stop.")  # the user deleted it all and typed something else
+    assert _wait_until(lambda: preparer.is_ready("Stop."))
+    time.sleep(0.3)
+    assert preparer.stats["prepared"] < 40
+    assert not preparer.is_ready(long_text)
+
+
+def test_voice_settings_are_part_of_the_key():
+    from speech.voice import VoiceSettings
+
+    a = SpeechPreparer(get_voice("espeak:en-us"))
+    b = SpeechPreparer(get_voice("espeak:en-us", VoiceSettings(rate=1.5)))
+    try:
+        a.compose("Same words.")
+        assert _wait_until(lambda: a.is_ready("Same words."))
+        assert a._key("Same words.") != b._key("Same words.")
+    finally:
+        a.close()
+        b.close()
