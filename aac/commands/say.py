@@ -7,27 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from speech.errors import SpeechError
-from speech.registry import get_voice
-from speech.voice import VoiceSettings
-
-DEFAULT_VOICE = "espeak:en-us"
-
-
-def add_voice_options(parser: argparse.ArgumentParser) -> None:
-    """The voice options shared by every command that speaks."""
-    parser.add_argument("--voice", help=f'voice id from `aac-avatar voices` (default {DEFAULT_VOICE})')
-    parser.add_argument("--rate", type=float, default=1.0, help="speed, 1.0 normal (0.3 to 3.0)")
-    parser.add_argument("--pitch", type=float, default=0.0, help="pitch shift in semitones (-12 to 12)")
-    parser.add_argument("--volume", type=float, default=1.0, help="loudness, 1.0 normal (0 to 2)")
-
-
-def settings_from(args: argparse.Namespace) -> VoiceSettings:
-    """VoiceSettings from the command line, with range errors a person can act on."""
-    try:
-        return VoiceSettings(rate=args.rate, pitch_semitones=args.pitch, volume=args.volume)
-    except ValueError as exc:
-        raise SpeechError(str(exc)) from exc
+from aac.voice_setup import add_voice_options, open_voice, voice_request
+from speech.errors import AudioDeviceError
 
 
 def _write_wav(path: Path, audio, sample_rate_hz: int) -> None:
@@ -39,7 +20,7 @@ def _write_wav(path: Path, audio, sample_rate_hz: int) -> None:
 
 def run(args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
-    voice = get_voice(args.voice or DEFAULT_VOICE, settings_from(args))
+    voice = open_voice(voice_request(args), explicit=bool(args.voice))
     try:
         if args.output or args.timings:
             utterance = voice.synthesize(text)
@@ -56,14 +37,20 @@ def run(args: argparse.Namespace) -> int:
             if not args.play:
                 return 0
         from speech.audio_out import open_output, play
-        from speech.voice import Voice  # noqa: F401  (documents the stream type)
 
         stream = voice.stream(text)
         first = next(stream, None)
         if first is None:
             print("aac-avatar: nothing to say (the text is empty).", file=sys.stderr)
             return 1
-        with open_output(first.sample_rate_hz, args.device) as out:
+        try:
+            out = open_output(first.sample_rate_hz, args.device)
+        except AudioDeviceError as exc:
+            if args.output:  # the speech is saved: not being able to play it too is no failure
+                print(f"aac-avatar: not played: {exc}", file=sys.stderr)
+                return 0
+            raise
+        with out:
             play(_prepend(first, stream), [out])
         return 0
     finally:

@@ -1,0 +1,57 @@
+"""The voice a command speaks with: the profile's, unless the command line says otherwise."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+
+from profiles.store import DEFAULT_NAME, ProfileStore
+from speech.errors import SpeechError
+from speech.registry import get_voice, get_voice_or_fallback
+from speech.voice import Voice, VoiceSettings
+
+
+@dataclass(frozen=True)
+class VoiceRequest:
+    """Which voice and settings to use, with the fallback for when it cannot load."""
+
+    voice_id: str
+    fallback_id: str
+    settings: VoiceSettings
+
+
+def add_voice_options(parser: argparse.ArgumentParser) -> None:
+    """The voice options shared by every command that speaks (each overrides the profile)."""
+    parser.add_argument(
+        "--profile", default=DEFAULT_NAME, help="whose voice and settings (default: the default profile)"
+    )
+    parser.add_argument("--voice", help="voice id from `aac-avatar voices`, e.g. espeak:en-gb+f3")
+    parser.add_argument("--rate", type=float, help="speed, 1.0 normal (0.3 to 3.0)")
+    parser.add_argument("--pitch", type=float, help="pitch shift in semitones (-12 to 12)")
+    parser.add_argument("--volume", type=float, help="loudness, 1.0 normal (0 to 2)")
+
+
+def voice_request(args: argparse.Namespace) -> VoiceRequest:
+    """The profile's voice settings with the command line's overrides applied."""
+    section = ProfileStore(args.profiles_dir).load(args.profile).voice
+    try:
+        settings = VoiceSettings(
+            rate=section.rate if args.rate is None else args.rate,
+            pitch_semitones=section.pitch_semitones if args.pitch is None else args.pitch,
+            volume=section.volume if args.volume is None else args.volume,
+        )
+    except ValueError as exc:
+        raise SpeechError(str(exc)) from exc
+    return VoiceRequest(args.voice or section.id, section.fallback_id, settings)
+
+
+def open_voice(request: VoiceRequest, explicit: bool) -> Voice:
+    """The voice to speak with. A voice named on the command line must load (its error is shown);
+    the profile's voice falls back to its fallback, and the failure is reported on stderr."""
+    if explicit:
+        return get_voice(request.voice_id, request.settings)
+    choice = get_voice_or_fallback(request.voice_id, request.fallback_id, request.settings)
+    if choice.problem:
+        print(f"aac-avatar: {choice.problem}", file=sys.stderr)
+    return choice.voice
