@@ -237,8 +237,10 @@ def folder_problems(
         if photo_issue:
             add(("avatar", "photo"), *photo_issue)
         if not profile.consent.agreed:
+            # Point at the consent record, or at the photo when there is no record at all.
+            where: Loc = ("consent", "agreed") if isinstance(source.data.get("consent"), dict) else ("avatar", "photo")
             add(
-                ("consent", "agreed"),
+                where,
                 "a photo is set but no consent is recorded",
                 "once the person pictured (or their guardian) agrees, set consent.agreed: true and "
                 "consent.agreed_by; or remove avatar.photo to use the default face",

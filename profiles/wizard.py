@@ -216,6 +216,7 @@ class Wizard:
             files[stored] = photo
         profile = Profile(
             name=name,
+            phrases=self._starter_phrases(language),
             language=language,
             voice=voice,
             avatar=avatar,
@@ -237,6 +238,15 @@ class Wizard:
         if photo is not None:
             self.say(f"Next: `aac-avatar avatar build {name}` makes the avatar from the photo.")
         return path
+
+    def _starter_phrases(self, language: str) -> list[str]:
+        """The shipped default profile's quick phrases, when it speaks the same language."""
+        try:
+            default = self.store.load("default")
+        except ProfileError:
+            return []
+        same = default.language.split("-")[0].lower() == language.split("-")[0].lower()
+        return list(default.phrases) if same else []
 
     def _consent(self, name: str, photo: Path | None) -> ConsentSection:
         if photo is None:
