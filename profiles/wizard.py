@@ -255,7 +255,7 @@ class Wizard:
             return ConsentSection(set_up_by=set_up_by, date=self.today)
         pictured = self.ask("Who is pictured in the photo?", name, str.strip)
         agreed = self.ask_yes_no(
-            f"Do {pictured} (or their guardian) agree to this photo being made into a talking avatar "
+            f"Does {pictured} (or their guardian) agree to this photo being made into a talking avatar "
             "that is shown in video calls?",
             False,
         )
@@ -300,11 +300,16 @@ class Wizard:
                 raise ValueError(f"no installed voice {text!r}; give a number from the list, or an installed id")
             return text
 
-        while True:
-            voice_id = self.ask("Voice (number or id)", default, parse_voice)
-            rate = self.ask("Speed (0.3 to 3.0, 1.0 is normal)", "1.0", _number_parser(VoiceSection, "rate"))
+        voice = VoiceSection(id=default)
+        while True:  # until a voice is kept; each round starts from the last answers
+            voice_id = self.ask("Voice (number or id)", voice.id, parse_voice)
+            rate = self.ask(
+                "Speed (0.3 to 3.0, 1.0 is normal)", f"{voice.rate:g}", _number_parser(VoiceSection, "rate")
+            )
             pitch = self.ask(
-                "Pitch in semitones (-12 to 12, 0 is normal)", "0", _number_parser(VoiceSection, "pitch_semitones")
+                "Pitch in semitones (-12 to 12, 0 is normal)",
+                f"{voice.pitch_semitones:g}",
+                _number_parser(VoiceSection, "pitch_semitones"),
             )
             voice = VoiceSection(id=voice_id, rate=rate, pitch_semitones=pitch)
             if self.preview is None:
