@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from profiles.store import ProfileStore
@@ -136,3 +137,39 @@ def test_an_existing_name_is_refused_and_declining_saves_nothing(tmp_path: Path)
     declined = run_cli(tmp_path / "profiles", "profile", "new", answers=lines("Bo", *[""] * 13, "no"))
     assert declined.returncode == 2 and "cancelled" in declined.stderr
     assert ProfileStore(tmp_path / "profiles").list() == ["Ada", "default"]
+
+
+@pytest.mark.pulse
+def test_the_voice_sample_plays_on_a_real_sound_server(tmp_path: Path, pulse_server) -> None:
+    # name, language, photo, set up by, voice, rate, pitch, hear a sample, keep it; then defaults
+    answers = lines("Ada", "", "none", "", "espeak:en-us", "", "", "yes", "yes")
+    result = run_cli(tmp_path / "profiles", "profile", "new", answers=answers)
+    assert result.returncode == 0, result.stderr
+    assert "could not be played" not in result.stdout
+    assert ProfileStore(tmp_path / "profiles").load("Ada").voice.id == "espeak:en-us"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="PULSE_SERVER chooses the sound server on Linux only")
+def test_without_a_sound_server_the_sample_fails_softly(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PULSE_SERVER", f"unix:{tmp_path / 'no-such-socket'}")
+    answers = lines("Ada", "", "none", "", "espeak:en-us", "", "", "yes", "yes")
+    result = run_cli(tmp_path / "profiles", "profile", "new", answers=answers)
+    assert result.returncode == 0, result.stderr
+    assert "(the sample could not be played: " in result.stdout
+    assert ProfileStore(tmp_path / "profiles").load("Ada").voice.id == "espeak:en-us"
+
+
+def test_interactive_answers_that_do_not_fit_are_asked_again(tmp_path: Path) -> None:
+    import io
+
+    from profiles.wizard import Wizard
+
+    answers = io.StringIO(lines("Ada", "klingon!", "en-GB", "none", "", "espeak:xx", "", "fast", "1.5"))
+    out = io.StringIO()
+    wizard = Wizard(ProfileStore(tmp_path), answers, out, interactive=True, list_voices=lambda: [("espeak:en-gb", "")])
+    wizard.run()
+    text = out.getvalue()
+    assert "'klingon!' is not a language tag: write e.g." in text
+    assert "no installed voice 'espeak:xx'" in text and "write a number from 0.3 to 3.0" in text
+    p = ProfileStore(tmp_path).load("Ada")
+    assert (p.language, p.voice.id, p.voice.rate) == ("en-GB", "espeak:en-gb", 1.5)
