@@ -183,7 +183,8 @@ def import_profile(
             check_profile_name(target_name)
         except ValueError as exc:
             raise ProfileError(str(exc).replace("; ", ". Fix: ", 1)) from None
-        if store.in_user_store(target_name) and not force:
+        # Any folder of that name counts (even one without a profile.yaml): it may hold files.
+        if (store.root / target_name).exists() and not force:
             raise ProfileError(
                 f"a profile named {target_name!r} already exists in {store.root}. Fix: import "
                 "it under another name with --name NEW, or replace it with --force"

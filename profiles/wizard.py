@@ -110,10 +110,13 @@ def _photo_parser(text: str) -> Path | None:
     if text.strip().lower() in ("", "none"):
         return None
     path = Path(text.strip().strip("'\"")).expanduser()
+    if not path.is_file():
+        raise ValueError(
+            f"there is no file {str(path)!r}; check the path (dragging the file onto the terminal pastes it)"
+        )
     issue = photo_problem(path)
     if issue:
-        message = issue[0].replace(" in the profile folder", " at that path").replace(f" {path.parent}", "")
-        raise ValueError(f"{message} ({path}); {issue[1] if 'not an image' in message else 'check the path'}")
+        raise ValueError("; ".join(issue))
     return path.resolve()
 
 
