@@ -90,6 +90,24 @@ def _structure_problems(path: Path, root: yaml.Node) -> list[Problem]:
     return sorted(problems, key=lambda p: p.line or 0)
 
 
+def _unreadable_scalar_mark(root: yaml.Node) -> yaml.Mark | None:
+    """Where the first value is that YAML parses but cannot build (its errors carry no position)."""
+    loader = yaml.SafeLoader("")
+    stack = [root]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, yaml.MappingNode):
+            stack[:0] = [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack[:0] = list(node.value)
+        else:
+            try:
+                loader.construct_object(node, deep=True)
+            except (yaml.YAMLError, ValueError):
+                return node.start_mark
+    return None
+
+
 def read_yaml(path: Path, raw: bytes) -> tuple[YamlSource | None, list[Problem]]:
     """Parse `raw` (the bytes of `path`); return the document or the problems that stop it."""
     if len(raw) > MAX_PROFILE_BYTES:
@@ -136,14 +154,14 @@ def read_yaml(path: Path, raw: bytes) -> tuple[YamlSource | None, list[Problem]]
     try:
         data = yaml.safe_load(text)
     except (yaml.YAMLError, ValueError) as exc:  # e.g. a date like 2024-13-45
-        mark = getattr(exc, "problem_mark", None)
+        mark = getattr(exc, "problem_mark", None) or _unreadable_scalar_mark(root)
         return None, [
             Problem(
                 path,
                 mark.line + 1 if mark else None,
                 "",
                 f"has a value YAML cannot read ({exc})",
-                "write dates as YYYY-MM-DD and quote unusual text",
+                "write dates as YYYY-MM-DD, and put other text in quotes",
             )
         ]
     return YamlSource(path, data, root), []

@@ -295,3 +295,10 @@ def test_profile_model_refuses_bad_assignments() -> None:
         profile.voice.rate = 10
     with pytest.raises(ValueError):
         Profile(name="x", voice={"id": "no backend"})
+
+
+def test_an_impossible_date_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "profile.yaml"
+    path.write_text("schema_version: 1\nname: a\nconsent:\n  date: 2024-13-45\n")
+    _, problems = check_file(path)
+    assert len(problems) == 1 and problems[0].line == 4 and "month must be in 1..12" in problems[0].message
