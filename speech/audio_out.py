@@ -34,6 +34,10 @@ class AudioOutput(abc.ABC):
     def close(self) -> None:
         """Stop the stream and release the device."""
 
+    def latency_s(self) -> float:
+        """How long a sample written now waits before it is heard (the buffered audio)."""
+        return 0.0
+
     def __enter__(self) -> AudioOutput:
         return self
 
@@ -75,6 +79,9 @@ class PulseOutput(AudioOutput):
     def drain(self) -> None:
         self._stream.drain()
 
+    def latency_s(self) -> float:
+        return self._stream.get_latency() / 1e6
+
     def close(self) -> None:
         try:
             self._stream.close()
@@ -102,6 +109,9 @@ class PortAudioOutput(AudioOutput):
     def write(self, audio: np.ndarray) -> None:
         self._stream.write(np.ascontiguousarray(audio, dtype=np.float32).reshape(-1, 1))
 
+    def latency_s(self) -> float:
+        return float(self._stream.latency)
+
     def drain(self) -> None:
         # PortAudio's blocking write returns once samples are buffered; wait out the buffer.
         import time
@@ -114,6 +124,40 @@ class PortAudioOutput(AudioOutput):
             self._stream.close()
         except Exception:
             pass
+
+
+class PacedOutput(AudioOutput):
+    """No device: takes audio at real-time pace and discards it, so a live loop keeps one clock
+    when every sound output is off (or in tests and benchmarks)."""
+
+    def __init__(self, sample_rate_hz: int) -> None:
+        import time
+
+        self.sample_rate_hz = sample_rate_hz
+        self.device = None
+        self._clock = time.monotonic
+        self._due = self._clock()
+
+    def write(self, audio: np.ndarray) -> None:
+        import time
+
+        now = self._clock()
+        self._due = max(self._due, now) + len(audio) / self.sample_rate_hz
+        # keep about one block buffered, like a device with a short buffer
+        wait = self._due - now - 0.02
+        if wait > 0:
+            time.sleep(wait)
+
+    def drain(self) -> None:
+        import time
+
+        time.sleep(max(0.0, self._due - self._clock()))
+
+    def latency_s(self) -> float:
+        return max(0.0, self._due - self._clock())
+
+    def close(self) -> None:
+        pass
 
 
 def open_output(sample_rate_hz: int, device: str | None = None) -> AudioOutput:
