@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from speech.errors import BackendUnavailableError, SpeechError, VoiceNotFoundError
-from speech.kokoro_setup import is_set_up, kokoro_dir, model_path, voices_path
+from speech.kokoro_setup import is_set_up, model_path, voices_path
 from speech.utterance import TimedPhone, TimedWord, Utterance, concatenate
 from speech.visemes import viseme_for
 from speech.voice import Voice, VoiceInfo, VoiceSettings
