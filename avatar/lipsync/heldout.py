@@ -1,0 +1,58 @@
+"""The voices and sentences lip sync is judged on: none of them is in the training data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from avatar.lipsync.reference_voices import festival_utterance, flite_utterance
+from speech.utterance import Utterance
+
+# whole synthesis families the model never hears in training: festival (diphone and HTS),
+# flite's awb and rms, and espeak-ng's Klatt formant variants
+HELD_OUT_VOICES: tuple[str, ...] = (
+    "festival:kal_diphone",
+    "festival:ked_diphone",
+    "festival:cmu_us_slt_arctic_hts",
+    "flite:awb",
+    "flite:rms",
+    "espeak:en-us+klatt",
+    "espeak:en-gb+klatt2",
+    "espeak:en-us+klatt4",
+)
+SENTENCES_PATH = Path(__file__).with_name("eval_sentences.txt")
+
+
+def eval_sentences() -> list[str]:
+    """The held-out sentences (never used in training)."""
+    return [s.strip() for s in SENTENCES_PATH.read_text(encoding="utf-8").splitlines() if s.strip()]
+
+
+def heldout_utterance(voice: str, text: str, espeak_voice: Callable[[str], object] | None = None) -> Utterance:
+    """One sentence from a held-out voice ("festival:NAME", "flite:NAME" or "espeak:NAME").
+
+    espeak voices need `espeak_voice`, a function from a voice id to a speech `Voice`
+    (speech.registry.get_voice), since the avatar package does not choose voices itself.
+    """
+    backend, _, name = voice.partition(":")
+    if backend == "festival":
+        return festival_utterance(text, name)
+    if backend == "flite":
+        return flite_utterance(text, name)
+    if backend == "espeak":
+        if espeak_voice is None:
+            raise ValueError("espeak voices need the espeak_voice factory")
+        return espeak_voice(voice).synthesize(text)  # type: ignore[attr-defined]
+    raise ValueError(f"unknown held-out voice {voice!r}")
+
+
+def heldout_set(
+    voices: tuple[str, ...] = HELD_OUT_VOICES,
+    n_sentences: int | None = None,
+    espeak_voice: Callable[[str], object] | None = None,
+) -> Iterator[Utterance]:
+    """Every held-out sentence in every held-out voice."""
+    texts = eval_sentences()[:n_sentences]
+    for voice in voices:
+        for text in texts:
+            yield heldout_utterance(voice, text, espeak_voice)

@@ -1,0 +1,135 @@
+"""The audio-to-viseme model at run time: onnxruntime on one thread, streaming, 90 ms lookahead.
+
+The network (trained by scripts/train_visemes.py) reads log-mel frames and, for each new
+frame, says which viseme the mouth showed `delay_frames` frames earlier and how open it
+was: that delay is all the lookahead it has. A stream keeps the recurrent state and the
+last few feature frames, so audio can arrive in chunks of any size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from avatar.lipsync.features import FPS, N_MELS, SAMPLE_RATE_HZ, log_mel
+from avatar.lipsync.resample import StreamResampler
+from avatar.motion.errors import MotionError
+from avatar.motion.rhubarb import VISEME_SHAPE_INDEX
+
+DEFAULT_MODEL_PATH = Path(__file__).with_name("visemes.onnx")
+_SILENT_FEATURE = float(np.log(1e-8))
+
+
+@dataclass(frozen=True)
+class LipsyncFrames:
+    """Model output at 100 fps: viseme probabilities (frames x 15) and mouth openness 0..1."""
+
+    probs: np.ndarray
+    openness: np.ndarray
+    start_frame: int = 0
+    fps: float = FPS
+
+    @property
+    def n_frames(self) -> int:
+        return int(self.probs.shape[0])
+
+    def shapes(self) -> np.ndarray:
+        """Most likely Rhubarb shape (index into rhubarb.SHAPES) of each frame."""
+        by_shape = np.zeros((self.n_frames, int(VISEME_SHAPE_INDEX.max()) + 1), dtype=np.float32)
+        np.add.at(by_shape.T, VISEME_SHAPE_INDEX, self.probs.T)
+        return by_shape.argmax(axis=1)
+
+
+class LipsyncModel:
+    """The shipped ONNX model; `predict` for whole clips, `stream` for live audio."""
+
+    def __init__(self, path: str | Path = DEFAULT_MODEL_PATH, threads: int = 1) -> None:
+        import onnxruntime as ort
+
+        path = Path(path)
+        if not path.is_file():
+            raise MotionError(
+                f"lip-sync model {path} is missing: reinstall aac-avatar or run scripts/train_visemes.py"
+            )
+        opts = ort.SessionOptions()
+        # onnxruntime ignores taskset; one thread held up best beside the renderer (DESIGN.md)
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+        meta = self.session.get_modelmeta().custom_metadata_map
+        self.delay_frames = int(meta.get("delay_frames", 8))
+        self.history_frames = int(meta.get("history_frames", 8))
+        self.hidden_size = int(meta.get("hidden_size", 128))
+        self.lookahead_s = (self.delay_frames + 1) / FPS
+
+    def stream(self, sample_rate_hz: int = SAMPLE_RATE_HZ) -> LipsyncStream:
+        """A new stream for audio at `sample_rate_hz`."""
+        return LipsyncStream(self, sample_rate_hz)
+
+    def predict(self, audio: np.ndarray, sample_rate_hz: int) -> LipsyncFrames:
+        """Visemes and openness of a whole clip, one frame per 10 ms of audio."""
+        s = self.stream(sample_rate_hz)
+        # long clips go in pieces so memory stays flat (10 minutes is fine)
+        step = int(sample_rate_hz) * 30
+        parts = [s.push(audio[i : i + step]) for i in range(0, len(audio), step)]
+        parts.append(s.flush())
+        return LipsyncFrames(
+            np.concatenate([p.probs for p in parts]), np.concatenate([p.openness for p in parts])
+        )
+
+    def _run(self, feats: np.ndarray, state: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        probs, openness, new_state = self.session.run(
+            None, {"features": feats[None].astype(np.float32), "state_in": state}
+        )
+        return probs[0], openness[0], new_state
+
+
+class LipsyncStream:
+    """Push audio as it comes; get the frames whose lookahead has arrived."""
+
+    def __init__(self, model: LipsyncModel, sample_rate_hz: int) -> None:
+        if sample_rate_hz < 4000:
+            raise MotionError(f"audio sample rate {sample_rate_hz} Hz is too low for lip sync (need 4000 Hz or more)")
+        self.model = model
+        self._resampler = StreamResampler(sample_rate_hz, SAMPLE_RATE_HZ)
+        self._mel_tail: np.ndarray | None = None
+        self._history = np.full((model.history_frames, N_MELS), _SILENT_FEATURE, dtype=np.float32)
+        self._state = np.zeros((1, 1, model.hidden_size), dtype=np.float32)
+        self._fed = 0  # feature frames given to the network
+        self._emitted = 0  # output frames returned
+        self._samples_16k = 0
+
+    def _feed(self, feats: np.ndarray) -> LipsyncFrames:
+        start = self._emitted
+        if feats.shape[0] == 0:
+            return LipsyncFrames(np.zeros((0, 15), np.float32), np.zeros(0, np.float32), start)
+        x = np.concatenate([self._history, feats])
+        probs, openness, self._state = self.model._run(x, self._state)
+        self._history = x[-self.model.history_frames :]
+        # output i answers for frame (fed + i - delay): drop answers for times before the audio began
+        first = self._fed
+        self._fed += feats.shape[0]
+        skip = max(0, self.model.delay_frames - first)
+        probs, openness = probs[skip:], openness[skip:]
+        self._emitted += probs.shape[0]
+        return LipsyncFrames(probs, openness, start)
+
+    def push(self, chunk: np.ndarray) -> LipsyncFrames:
+        """Add audio (mono float32 at the stream's rate); return the newly decided frames."""
+        x = self._resampler.push(np.asarray(chunk, dtype=np.float32))
+        self._samples_16k += x.size
+        feats, self._mel_tail = log_mel(x, self._mel_tail)
+        return self._feed(feats)
+
+    def flush(self) -> LipsyncFrames:
+        """The audio is over: return the remaining frames (one per 10 ms of audio in total)."""
+        x = self._resampler.flush()
+        self._samples_16k += x.size
+        total = self._samples_16k // (SAMPLE_RATE_HZ // int(FPS))
+        pad = np.zeros((self.model.delay_frames + 1) * (SAMPLE_RATE_HZ // int(FPS)), dtype=np.float32)
+        feats, self._mel_tail = log_mel(np.concatenate([x, pad]), self._mel_tail)
+        out = self._feed(feats)
+        keep = max(0, total - out.start_frame)
+        return LipsyncFrames(out.probs[:keep], out.openness[:keep], out.start_frame)

@@ -1,0 +1,97 @@
+"""The face while it speaks: the mouth (from phone timing, or from the audio) plus prosodic gestures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from avatar.lipsync.model import LipsyncFrames, LipsyncModel
+from avatar.motion import coarticulation
+from avatar.motion.mouth import mouth_params
+from avatar.motion.prosody import analyse, jaw_scale, speech_gestures
+from avatar.params import PARAM_INDEX
+from speech.utterance import Utterance
+from speech.visemes import VISEMES
+
+_PP = VISEMES.index("PP")
+_SIL = VISEMES.index("sil")
+_JAW = PARAM_INDEX["jaw_open"]
+
+
+@dataclass(frozen=True)
+class SpeechMotion:
+    """What speaking adds to the face, frame by frame: `values` (frames x params) from `start_s`,
+    the viseme weights behind the mouth (frames x 15), and where it came from ("phones" or "audio")."""
+
+    fps: float
+    values: np.ndarray
+    visemes: np.ndarray
+    source: str
+    start_s: float = 0.0
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + self.values.shape[0] / self.fps
+
+
+def frames_for(duration_s: float, fps: float) -> int:
+    """Frames needed to show `duration_s` at `fps` (the last frame may run a little past the end)."""
+    return int(np.ceil(duration_s * fps - 1e-9))
+
+
+def visemes_from_model(frames: LipsyncFrames, fps: float, n_frames: int) -> tuple[np.ndarray, np.ndarray]:
+    """Model output at 100 fps -> viseme weights and openness at `fps`.
+
+    Each video frame averages the model frames it covers, except lip closure, which takes the
+    maximum: a 40 ms "b" must not vanish between two video frames.
+    """
+    probs, opened = frames.probs, frames.openness
+    weights = np.zeros((n_frames, probs.shape[1]), dtype=np.float32)
+    weights[:, _SIL] = 1.0
+    openness = np.zeros(n_frames, dtype=np.float32)
+    if probs.shape[0] == 0:
+        return weights, openness
+    centre = np.arange(n_frames) / fps * frames.fps
+    half = frames.fps / fps / 2
+    for i, c in enumerate(centre):
+        a = int(np.clip(np.floor(c - half + 0.5), 0, probs.shape[0] - 1))
+        b = int(np.clip(np.ceil(c + half + 0.5), a + 1, probs.shape[0]))
+        w = probs[a:b].mean(axis=0)
+        w[_PP] = probs[a:b, _PP].max()
+        weights[i] = w / w.sum()
+        openness[i] = opened[a:b].mean()
+    return weights, openness
+
+
+def speech_motion(
+    utt: Utterance,
+    fps: float = 30.0,
+    seed: int = 0,
+    head_amount: float = 1.0,
+    lipsync: LipsyncModel | None = None,
+    start_s: float = 0.0,
+    prefer_audio: bool = False,
+) -> SpeechMotion:
+    """Mouth and gestures for one utterance.
+
+    Phone timing from the voice drives the mouth when the utterance has it; otherwise (or
+    with `prefer_audio`) the audio-to-viseme model does, loaded on first use.
+    """
+    n = frames_for(utt.duration_s, fps)
+    times = np.arange(n) / fps
+    pros = analyse(utt.audio, utt.sample_rate_hz)
+    if utt.has_timing and utt.phones and not prefer_audio:
+        weights = coarticulation.viseme_weights(utt.phones, fps, n)
+        mouth = mouth_params(weights, jaw_scale(pros, times))
+        source = "phones"
+    else:
+        model = lipsync if lipsync is not None else LipsyncModel()
+        out = model.predict(utt.audio, utt.sample_rate_hz)
+        weights, openness = visemes_from_model(out, fps, n)
+        mouth = mouth_params(weights)
+        # the openness head is the better judge of how far the jaw drops
+        mouth[:, _JAW] = (0.4 * mouth[:, _JAW] + 0.6 * 0.85 * openness) * (1.0 - weights[:, _PP])
+        source = "audio"
+    gestures = speech_gestures(pros, times, seed=seed, amount=head_amount)
+    return SpeechMotion(fps, (mouth + gestures).astype(np.float32), weights, source, start_s)

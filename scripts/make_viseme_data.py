@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Make multi-voice speech with exact phone alignments for the audio-to-viseme model.
+
+    .venv/bin/python scripts/make_viseme_data.py [--out build/viseme-data] [--scale 1.0]
+
+Training voices: espeak-ng (7 English accents x its non-Klatt variants), flite slt, kal16
+and kal (8 kHz), and Piper's joe; each at random speaking rates and pitches. Voices held
+out for evaluation (never written here): every festival voice, flite awb and rms, and
+espeak-ng's Klatt variant family. Sentences come from the docstrings of Python's standard
+library (real English, many phone contexts) plus everyday phrases; the evaluation sentences
+(avatar/lipsync/eval_sentences.txt) are never used. One .npz per voice family: 16 kHz int16
+audio and 100 fps viseme labels per utterance. Fixed seed: the same command makes the same data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import re
+import sys
+import sysconfig
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from avatar.lipsync.alignment import frame_visemes  # noqa: E402
+from avatar.lipsync.features import FPS, SAMPLE_RATE_HZ, to_model_rate  # noqa: E402
+from avatar.lipsync.reference_voices import PiperAligned, Prosody, flite_utterance  # noqa: E402
+
+ESPEAK_ACCENTS = ("en-us", "en-gb", "en-gb-x-rp", "en-029", "en-us-nyc", "en-gb-x-gbclan", "en-gb-scotland")
+HELD_OUT_ESPEAK_FAMILY = "klatt"
+EVERYDAY = """Yes please. No thank you. I need a drink of water. Can we stop for a minute?
+I don't understand, could you say it again? I love you too. What time is it?
+I'm feeling much better today. Where are my glasses? Let's watch a film tonight.
+Could you call my sister for me? I'm cold, can I have a blanket? That was very funny.
+Hello, my name is Sam and I use this to talk. Give me a moment to type my answer.
+I agree with that completely. Not right now, maybe later. Please wait for me.
+Happy birthday, I hope you have a wonderful day. My favourite food is spaghetti bolognese.
+The weather is beautiful this morning. I'd like to listen to some music.""".replace("\n", " ")
+
+
+def sentences(seed: int) -> list[str]:
+    """Real English sentences from the standard library's docstrings, plus everyday phrases."""
+    found: set[str] = set()
+    root = Path(sysconfig.get_paths()["stdlib"])
+    pattern = re.compile(r"[A-Z][a-z]+(?:[ ,'][a-zA-Z']+|,)*[a-z][.!?]")
+    for f in sorted(root.glob("*.py")) + sorted(root.glob("*/*.py")):
+        try:
+            tree = ast.parse(f.read_text(encoding="utf-8"))
+        except (SyntaxError, UnicodeDecodeError, OSError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.ClassDef | ast.Module | ast.AsyncFunctionDef):
+                doc = ast.get_docstring(node)
+                for s in re.split(r"(?<=[.!?])\s+", " ".join((doc or "").split())):
+                    if pattern.fullmatch(s) and 4 <= len(s.split()) <= 16:
+                        found.add(s)
+    everyday = [s.strip() for s in re.split(r"(?<=[.!?])\s+", EVERYDAY) if s.strip()]
+    out = sorted(found)
+    np.random.default_rng(seed).shuffle(out)
+    return everyday + out
+
+
+def _record(utt, store: dict) -> None:
+    audio = to_model_rate(utt.audio, utt.sample_rate_hz)
+    n = int(len(audio) // (SAMPLE_RATE_HZ / FPS))
+    store["audio"].append((np.clip(audio, -1, 1) * 32767).astype(np.int16))
+    store["labels"].append(frame_visemes(utt.phones, n, FPS).astype(np.int8))
+    store["voice"].append(utt.voice_id)
+
+
+def _save(out: Path, name: str, store: dict) -> None:
+    lengths = np.array([len(a) for a in store["audio"]])
+    np.savez(
+        out / f"{name}.npz",
+        audio=np.concatenate(store["audio"]),
+        audio_lengths=lengths,
+        labels=np.concatenate(store["labels"]),
+        label_lengths=np.array([len(lab) for lab in store["labels"]]),
+        voices=np.array(store["voice"]),
+    )
+    print(f"{name}: {len(lengths)} utterances, {lengths.sum() / SAMPLE_RATE_HZ / 60:.1f} min", flush=True)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    ap.add_argument("--out", type=Path, default=Path("build/viseme-data"))
+    ap.add_argument("--scale", type=float, default=1.0, help="multiply the number of utterances")
+    ap.add_argument("--seed", type=int, default=1234)
+    args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(args.seed)
+    texts = sentences(args.seed)
+    cursor = 0
+
+    def text() -> str:
+        nonlocal cursor
+        # one or two sentences, so utterances hold pauses between sentences too
+        k = 1 if rng.random() < 0.7 else 2
+        t = " ".join(texts[(cursor + i) % len(texts)] for i in range(k))
+        cursor += k
+        return t
+
+    def count(n: int) -> int:
+        return max(1, int(round(n * args.scale)))
+
+    started = time.time()
+    from speech.espeak import list_espeak_variants
+    from speech.registry import get_voice
+    from speech.voice import VoiceSettings
+
+    variants = [""] + [name for name, _ in list_espeak_variants() if HELD_OUT_ESPEAK_FAMILY not in name.lower()]
+    store = {"audio": [], "labels": [], "voice": []}
+    for _ in range(count(360)):
+        accent = ESPEAK_ACCENTS[rng.integers(len(ESPEAK_ACCENTS))]
+        variant = variants[rng.integers(len(variants))]
+        settings = VoiceSettings(rate=float(rng.uniform(0.75, 1.5)), pitch_semitones=float(rng.uniform(-5, 5)))
+        voice = get_voice(f"espeak:{accent}+{variant}" if variant else f"espeak:{accent}", settings)
+        _record(voice.synthesize(text()), store)
+    _save(args.out, "espeak", store)
+
+    for name in ("slt", "kal16", "kal"):
+        store = {"audio": [], "labels": [], "voice": []}
+        for _ in range(count(110)):
+            prosody = Prosody(float(rng.uniform(0.8, 1.35)), float(rng.uniform(-4, 4)))
+            _record(flite_utterance(text(), name, prosody), store)
+        _save(args.out, f"flite-{name}", store)
+
+    piper = PiperAligned()
+    store = {"audio": [], "labels": [], "voice": []}
+    for _ in range(count(260)):
+        _record(piper.utterance(text(), Prosody(float(rng.uniform(0.8, 1.3)))), store)
+    _save(args.out, "piper-joe", store)
+    print(f"done in {time.time() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

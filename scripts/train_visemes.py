@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""Train the audio-to-viseme model, export it to ONNX, and judge it on held-out voices.
+
+    .venv/bin/pip install -e '.[train]'          # torch==2.13.0 (CPU), only needed here
+    .venv/bin/python scripts/make_viseme_data.py  # about 2 minutes: aligned multi-voice speech
+    .venv/bin/python scripts/train_visemes.py     # about 15 minutes on 2 cores
+
+Fixed seed. The model: two causal 1-D convolutions over 40 log-mel bands, a GRU, a viseme
+head (15 classes) and a mouth-openness head. For each new 10 ms frame it answers for the
+frame 8 frames earlier, so it looks at most 90 ms ahead. Augmentation on the fly: speaking
+rate (resampling), gain (with clipping), noise, reverberation, and a lower sample rate
+(8 or 11.025 kHz telephone-like band limits); pitch and rate variety also come from the
+synthesizers' own settings in the data. Writes avatar/lipsync/visemes.onnx and prints the
+held-out figures (voices never trained on, sentences never trained on) beside a
+loudness-only baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy.signal import fftconvolve, lfilter, resample_poly
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from avatar.lipsync.alignment import frame_openness  # noqa: E402
+from avatar.lipsync.features import HOP, N_MELS, SAMPLE_RATE_HZ, log_mel  # noqa: E402
+from avatar.lipsync.model import DEFAULT_MODEL_PATH  # noqa: E402
+from speech.visemes import VISEMES  # noqa: E402
+
+DELAY = 8  # frames of lookahead the output waits for (80 ms + the 10 ms frame itself)
+HISTORY = 8  # frames the two kernel-5 convolutions look back
+HIDDEN = 128
+CONV = 96
+CROP = 300  # frames per training crop (3 s)
+SIL = VISEMES.index("sil")
+SILENT_FEATURE = float(np.log(1e-8))
+
+
+def load_data(folder: Path) -> list[tuple[np.ndarray, np.ndarray, str]]:
+    """(16 kHz float audio, 100 fps viseme labels, voice id) for every utterance in the folder."""
+    items = []
+    files = sorted(folder.glob("*.npz"))
+    if not files:
+        sys.exit(f"no data in {folder}: run scripts/make_viseme_data.py first")
+    for f in files:
+        d = np.load(f)
+        a_off = np.concatenate([[0], np.cumsum(d["audio_lengths"])])
+        l_off = np.concatenate([[0], np.cumsum(d["label_lengths"])])
+        for i in range(len(d["audio_lengths"])):
+            audio = d["audio"][a_off[i] : a_off[i + 1]].astype(np.float32) / 32767
+            labels = d["labels"][l_off[i] : l_off[i + 1]].astype(np.int64)
+            items.append((audio, labels, str(d["voices"][i])))
+    return items
+
+
+def augment(audio: np.ndarray, labels: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """One random variant of an utterance (labels follow any change of speed)."""
+    x = audio
+    if rng.random() < 0.5:  # speaking rate (and pitch with it), up to +-15%
+        down = int(rng.integers(87, 116))
+        x = resample_poly(x, 100, down).astype(np.float32)
+        r = down / 100
+        idx = np.minimum((np.arange(int(len(labels) / r)) * r).astype(int), len(labels) - 1)
+        labels = labels[idx]
+    if rng.random() < 0.3:  # reverberation: an exponentially decaying noise tail
+        rt60 = rng.uniform(0.15, 0.7)
+        n = int(rt60 * SAMPLE_RATE_HZ)
+        t = np.arange(n) / SAMPLE_RATE_HZ
+        rir = rng.standard_normal(n) * np.exp(-6.9 * t / rt60) * rng.uniform(0.1, 0.5)
+        rir[0] = 1.0
+        x = fftconvolve(x, rir)[: len(x)].astype(np.float32)
+        x /= max(np.abs(x).max(), 1e-6) / max(np.abs(audio).max(), 1e-6)
+    if rng.random() < 0.25:  # telephone-like sample rates
+        low = [8000, 11025][rng.integers(2)]
+        from math import gcd
+
+        g = gcd(low, SAMPLE_RATE_HZ)
+        y = resample_poly(x, low // g, SAMPLE_RATE_HZ // g)
+        x = resample_poly(y, SAMPLE_RATE_HZ // g, low // g)[: len(x)].astype(np.float32)
+    x = x * np.float32(10 ** (rng.uniform(-28, 4) / 20))  # gain
+    if rng.random() < 0.08:  # clipping
+        x = np.clip(x * 4, -1, 1)
+    if rng.random() < 0.6:  # noise: white or pink-ish, 5-45 dB below the speech
+        noise = rng.standard_normal(len(x)).astype(np.float32)
+        if rng.random() < 0.5:
+            noise = lfilter([1.0], [1.0, -0.95], noise).astype(np.float32)
+        speech_rms = np.sqrt(np.mean(x**2) + 1e-12)
+        noise *= speech_rms / np.sqrt(np.mean(noise**2) + 1e-12) * 10 ** (-rng.uniform(5, 45) / 20)
+        x = x + noise
+    return np.clip(x, -1, 1).astype(np.float32), labels
+
+
+def example(audio: np.ndarray, labels: np.ndarray, rng: np.random.Generator):
+    """Features (history + crop) and targets of one random crop, exactly as the stream sees them."""
+    x, lab = augment(audio, labels, rng)
+    # the stream ends by feeding silence for the lookahead: do the same here
+    x = np.concatenate([x, np.zeros((DELAY + 1) * HOP, np.float32)])
+    feats, _ = log_mel(x)
+    target = np.concatenate([np.full(DELAY, SIL), lab])
+    n = min(len(feats), len(target))
+    feats, target = feats[:n], target[:n]
+    openness = frame_openness(target)
+    t0 = int(rng.integers(0, max(1, n - CROP + 1)))
+    t1 = min(n, t0 + CROP)
+    hist = feats[max(0, t0 - HISTORY) : t0]
+    if len(hist) < HISTORY:
+        hist = np.concatenate([np.full((HISTORY - len(hist), N_MELS), SILENT_FEATURE, np.float32), hist])
+    return np.concatenate([hist, feats[t0:t1]]), target[t0:t1], openness[t0:t1]
+
+
+def make_batch(items, size: int, rng: np.random.Generator):
+    """Padded features, targets, openness and a mask for `size` random crops (longer utterances likelier)."""
+    import torch
+
+    lengths = np.array([len(a) for a, _, _ in items], dtype=np.float64)
+    batch = [example(*items[i][:2], rng) for i in rng.choice(len(items), size, p=lengths / lengths.sum())]
+    t = max(len(b[1]) for b in batch)
+    feats = np.full((size, t + HISTORY, N_MELS), SILENT_FEATURE, np.float32)
+    target = np.zeros((size, t), np.int64)
+    opened = np.zeros((size, t), np.float32)
+    mask = np.zeros((size, t), np.float32)
+    for j, (f, y, o) in enumerate(batch):
+        feats[j, : len(f)] = f
+        target[j, : len(y)] = y
+        opened[j, : len(o)] = o
+        mask[j, : len(y)] = 1
+    return torch.from_numpy(feats), torch.from_numpy(target), torch.from_numpy(opened), torch.from_numpy(mask)
+
+
+def _batches_class():
+    import torch
+
+    class Batches(torch.utils.data.IterableDataset):
+        """`steps` random batches, made in a worker process while the model trains."""
+
+        def __init__(self, items, size: int, steps: int, seed: int) -> None:
+            self.items, self.size, self.steps, self.seed = items, size, steps, seed
+
+        def __iter__(self):
+            rng = np.random.default_rng([self.seed, 99])
+            for _ in range(self.steps):
+                yield make_batch(self.items, self.size, rng)
+
+    return Batches
+
+
+def build_model(mean: np.ndarray, std: np.ndarray):
+    import torch
+    from torch import nn
+
+    class VisemeNet(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32))
+            self.register_buffer("std", torch.tensor(std, dtype=torch.float32))
+            self.conv1 = nn.Conv1d(N_MELS, CONV, 5)
+            self.conv2 = nn.Conv1d(CONV, CONV, 5)
+            self.gru = nn.GRU(CONV, HIDDEN, batch_first=True)
+            self.visemes = nn.Linear(HIDDEN, len(VISEMES))
+            self.openness = nn.Linear(HIDDEN, 1)
+
+        def forward(self, features, state):
+            x = ((features - self.mean) / self.std).transpose(1, 2)
+            x = torch.relu(self.conv2(torch.relu(self.conv1(x)))).transpose(1, 2)
+            y, state = self.gru(x, state)
+            return self.visemes(y), self.openness(y)[..., 0], state
+
+    return VisemeNet()
+
+
+def export(model, path: Path) -> None:
+    import onnx
+    import torch
+
+    class Exported(torch.nn.Module):
+        def __init__(self, net) -> None:
+            super().__init__()
+            self.net = net
+
+        def forward(self, features, state_in):
+            logits, openness, state = self.net(features, state_in)
+            return torch.softmax(logits, -1), torch.sigmoid(openness), state
+
+    wrapped = Exported(model).eval()
+    feats = torch.zeros(1, HISTORY + 50, N_MELS)
+    state = torch.zeros(1, 1, HIDDEN)
+    torch.onnx.export(
+        wrapped, (feats, state), str(path), dynamo=False, opset_version=17,
+        input_names=["features", "state_in"], output_names=["probs", "openness", "state_out"],
+        dynamic_axes={"features": {1: "frames"}, "probs": {1: "out_frames"}, "openness": {1: "out_frames"}},
+    )
+    m = onnx.load(str(path))
+    for key, value in {"delay_frames": DELAY, "history_frames": HISTORY, "hidden_size": HIDDEN,
+                       "fps": 100, "visemes": ",".join(VISEMES)}.items():
+        entry = m.metadata_props.add()
+        entry.key, entry.value = key, str(value)
+    onnx.save(m, str(path))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description="train the audio-to-viseme model")
+    ap.add_argument("--data", type=Path, default=Path("build/viseme-data"))
+    ap.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH)
+    ap.add_argument("--steps", type=int, default=2500)
+    ap.add_argument("--batch", type=int, default=24)
+    ap.add_argument("--max-minutes", type=float, default=25.0, help="stop training after this long")
+    ap.add_argument("--threads", type=int, default=1, help="torch threads (batches are made in one more process)")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--log-every", type=int, default=100)
+    ap.add_argument("--eval-sentences", type=int, default=10, help="held-out sentences per held-out voice")
+    args = ap.parse_args()
+
+    import torch
+
+    Batches = _batches_class()
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    rng = np.random.default_rng(args.seed)
+    items = load_data(args.data)
+    lengths = np.array([len(a) for a, _, _ in items], dtype=np.float64)
+    print(f"{len(items)} utterances, {lengths.sum() / SAMPLE_RATE_HZ / 60:.1f} min, "
+          f"voices: {len({v for _, _, v in items})}", flush=True)
+
+    sample = np.concatenate([log_mel(items[i][0])[0] for i in rng.choice(len(items), 200, replace=False)])
+    model = build_model(sample.mean(0), sample.std(0) + 1e-3)
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-4)
+    class_weight = torch.ones(len(VISEMES))
+    class_weight[VISEMES.index("PP")] = 2.0
+    ce = torch.nn.CrossEntropyLoss(weight=class_weight, reduction="none")
+    batches = torch.utils.data.DataLoader(
+        Batches(items, args.batch, args.steps, args.seed), batch_size=None, num_workers=1
+    )
+    started = time.time()
+    model.train()
+    for step, (feats, target, opened, mask) in enumerate(batches):
+        lr = 3e-3 * min(1.0, (step + 1) / 100) * 0.5 * (1 + np.cos(np.pi * step / args.steps))
+        for group in opt.param_groups:
+            group["lr"] = lr
+        logits, openness, _ = model(feats, torch.zeros(1, feats.shape[0], HIDDEN))
+        m = mask
+        loss_cls = (ce(logits.reshape(-1, len(VISEMES)), target.reshape(-1)) * m.reshape(-1)).sum()
+        loss_open = (((torch.sigmoid(openness) - opened) ** 2) * m).sum()
+        loss = (loss_cls + 4.0 * loss_open) / m.sum()
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        if step % args.log_every == 0 or step == args.steps - 1:
+            with torch.no_grad():
+                acc = ((logits.argmax(-1) == target).float() * m).sum() / m.sum()
+            print(f"step {step}: loss {loss.item():.3f}, train frame accuracy {acc.item():.3f}, "
+                  f"{time.time() - started:.0f} s", flush=True)
+        if time.time() - started > args.max_minutes * 60:
+            print(f"stopping at step {step}: --max-minutes reached", flush=True)
+            break
+    model.eval()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    export(model, args.out)
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB) after {time.time() - started:.0f} s")
+
+    from avatar.lipsync.heldout import HELD_OUT_VOICES
+    from avatar.lipsync.judge import judge
+    from speech.registry import get_voice
+
+    figures = judge(args.out, HELD_OUT_VOICES, args.eval_sentences, get_voice)
+    print("held-out voices:", ", ".join(HELD_OUT_VOICES))
+    for key, value in figures.items():
+        print(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
