@@ -1,4 +1,7 @@
-"""A private PulseAudio server for tests: its own socket, no hardware, gone when the test ends."""
+"""A private PulseAudio server: its own socket, no hardware, gone when stopped.
+
+For the tests and for benchmarks on machines without a sound server (CI, headless).
+"""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pulse_server import PulseServer, pulseaudio_available
+from speech.pulse_server import PulseServer, pulseaudio_available
 
 
 @pytest.fixture
