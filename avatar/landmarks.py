@@ -137,7 +137,8 @@ def inner_lip_gap_px(points: np.ndarray) -> float:
 def head_yaw_deg(points: np.ndarray) -> float:
     """Head turn from the silhouette's depth: positive when the face turns to the image's right."""
     d = points[FACE_LEFT_SIDE] - points[FACE_RIGHT_SIDE]
-    return float(np.degrees(np.arctan2(d[2], d[0])))
+    # measured along the face's own side-to-side line, so an in-plane tilt does not count
+    return float(np.degrees(np.arctan2(d[2], np.hypot(d[0], d[1]))))
 
 
 def head_roll_deg(points: np.ndarray) -> float:

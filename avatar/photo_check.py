@@ -113,17 +113,20 @@ def check_photo(image: np.ndarray, name: str, detector: LandmarkDetector | None 
             f"{name}: the face is only {width:.0f} px across (at least {MIN_FACE_WIDTH_PX} needed); "
             "use a larger photo or one taken closer"
         )
+    roll = head_roll_deg(pts)
+    if abs(roll) > 60:
+        how = "upside down" if abs(roll) > 135 else "sideways"
+        raise PhotoProblem(f"{name}: the photo is {how}; rotate it so the face is upright")
+    if abs(roll) > MAX_ROLL_DEG:
+        raise PhotoProblem(
+            f"{name}: the head is tilted {abs(roll):.0f} degrees (at most {MAX_ROLL_DEG:.0f}); "
+            "use a photo with the head upright"
+        )
     yaw = head_yaw_deg(pts)
     if abs(yaw) > MAX_YAW_DEG:
         raise PhotoProblem(
             f"{name}: the face is turned {abs(yaw):.0f} degrees to the side (at most {MAX_YAW_DEG:.0f}); "
             "use a photo looking straight at the camera"
-        )
-    roll = head_roll_deg(pts)
-    if abs(roll) > MAX_ROLL_DEG:
-        raise PhotoProblem(
-            f"{name}: the head is tilted {abs(roll):.0f} degrees (at most {MAX_ROLL_DEG:.0f}); "
-            "use a photo with the head upright"
         )
     if max(eye_aspect_ratio(pts, "left"), eye_aspect_ratio(pts, "right")) < MIN_EYE_OPENING:
         raise PhotoProblem(f"{name}: the eyes look closed; use a photo with the eyes open")

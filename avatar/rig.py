@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,7 @@ class Rig:
     face_width_px: float
     face_height_px: float
     landmarks: np.ndarray  # (478, 3) the photo's landmarks in canvas pixels
+    photo_sha256: str = ""  # of the photo file it was built from: tells a stale cache
 
     @property
     def canvas_size(self) -> tuple[int, int]:
@@ -55,25 +57,33 @@ _ARRAYS = (
 )
 
 
-def save_rig(rig: Rig, path: str | Path) -> None:
-    """Write the rig to an .npz cache; the texture goes in as PNG bytes to keep the file small."""
+def rig_to_bytes(rig: Rig) -> bytes:
+    """The rig as .npz bytes; the texture goes in as PNG to keep the file small."""
     ok, png = cv2.imencode(".png", cv2.cvtColor(rig.texture, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_PNG_COMPRESSION, 6])
     if not ok:
         raise RuntimeError("could not encode the rig texture")
     arrays = {name: getattr(rig, name) for name in _ARRAYS}
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp.npz")
+    buffer = io.BytesIO()
     np.savez_compressed(
-        tmp,
+        buffer,
         version=np.array(RIG_FORMAT_VERSION),
         texture_png=png.reshape(-1),
         basis_names=np.array(rig.basis_names),
         eye_left=rig.eye_triangles[0],
         eye_right=rig.eye_triangles[1],
         sizes=np.array([rig.face_width_px, rig.face_height_px], dtype=np.float64),
+        photo_sha256=np.array(rig.photo_sha256),
         **arrays,
     )
-    tmp.replace(path)  # never leave a half-written rig in a profile
+    return buffer.getvalue()
+
+
+def save_rig(rig: Rig, path: str | Path) -> None:
+    """Write the rig to an .npz cache file, atomically (never a half-written rig in a profile)."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(rig_to_bytes(rig))
+    tmp.replace(path)
 
 
 def load_rig(path: str | Path) -> Rig:
@@ -96,6 +106,7 @@ def load_rig(path: str | Path) -> Rig:
                 eye_triangles=(data["eye_left"], data["eye_right"]),
                 face_width_px=float(data["sizes"][0]),
                 face_height_px=float(data["sizes"][1]),
+                photo_sha256=str(data["photo_sha256"]),
                 **fields,
             )
     except FileNotFoundError as exc:

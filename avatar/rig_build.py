@@ -148,7 +148,7 @@ def build_rig(image: np.ndarray, landmarks: np.ndarray) -> Rig:
     below_chin = np.clip((ring1[:, 1] - pts[lm.CHIN, 1]) / (0.3 * fh), 0, 1)
     positions = np.concatenate([
         face,
-        np.column_stack([ring1, oval[:, 2] + 0.12 * fw]),
+        np.column_stack([ring1, oval[:, 2] + 0.04 * fw]),
         np.column_stack([ring2, np.full(n, far)]),
         np.column_stack([border, np.full(n, far)]),
         np.column_stack([corners, np.full(4, far)]),
@@ -281,15 +281,17 @@ def _blendshapes(positions, face, fw, fh, mouth_w, interior, i_base, p_base, pat
     # jaw: everything under the mouth drops, the chin most, fading toward the jaw's angles and the neck
     drop = 0.4 * wm
     dx = np.abs(positions[:, 0] - cx)
-    hfall = np.clip(1 - np.maximum(dx - half * 0.9, 0) / max(0.5 * fw - half * 0.9, 1), 0, 1) ** 1.5
+    # the jaw swings from the ears: near-whole under the mouth, fading out toward the jaw's angles
+    hfall = 1 - np.clip((dx - half) / max(0.55 * fw - half, 1), 0, 1) ** 2
     dy = positions[:, 1] - mouth_mid(positions[:, 0])
     vert = np.clip(dy / (1 + 0.9 * np.maximum(dx - half, 0)), 0, 1)
     chin_y, mouth_y = face[lm.CHIN, 1], face[14, 1]
-    more = 1 + 0.3 * np.clip((positions[:, 1] - mouth_y) / max(chin_y - mouth_y, 1), 0, 1.5)
+    more = 1 + 0.15 * np.clip((positions[:, 1] - mouth_y) / max(chin_y - mouth_y, 1), 0, 1.5)
     neck = np.clip(1 - (positions[:, 1] - chin_y) / (0.3 * fh), 0, 1)
     m = hfall * vert * neck
-    m[lo_ + li] = 1.0
-    m[corners] = 0.25
+    # the lower lip opens as an arc, not a sliding bar: most in the middle, least at the corners
+    m[lo_ + li] = 0.3 + 0.7 * np.sqrt(1 - u_of(lo_ + li) ** 2)
+    m[corners] = 0.2
     m[lm.N_MESH + len(lm.FACE_OVAL):] = 0.0  # the blend band and border stay; the interior is set below
     jaw = np.zeros((n_vertices, 3), np.float32)
     jaw[:, 1] = drop * m * more
@@ -299,10 +301,11 @@ def _blendshapes(positions, face, fw, fh, mouth_w, interior, i_base, p_base, pat
 
     # lips close over an open jaw: upper lip comes down a third of the way, lower lip the rest
     def close_over_jaw(ids, u):
+        # each upper lip point meets the lower lip point below it, which the jaw took down
         if contour_is(ids, ui):
-            return np.column_stack([0 * u, 0.35 * jaw[ids, 1], 0 * u])
+            return np.column_stack([0 * u, 0.35 * jaw[li, 1], 0 * u])
         if contour_is(ids, uo):
-            return np.column_stack([0 * u, 0.3 * jaw[ids, 1], 0 * u])
+            return np.column_stack([0 * u, 0.3 * jaw[li, 1], 0 * u])
         return np.column_stack([0 * u, -0.65 * jaw[ids, 1], 0 * u])
 
     mouth_shape("jaw_open*lips_together", close_over_jaw, 0.35)

@@ -1,0 +1,171 @@
+"""`aac-avatar avatar build|pose|sheet`: make a profile's face from a photo, and look at it."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_PROFILE = "default"
+
+
+class AvatarCommandError(ValueError):
+    """A mistake on the command line (a bad --set, an unwritable output)."""
+
+    is_user_error = True
+
+
+@dataclass(frozen=True)
+class ProfileFace:
+    """Where a profile's face comes from: its photo, its rig cache, and whether that cache may be written."""
+
+    photo: Path
+    rig: Path
+    writable: bool
+    width: int
+    height: int
+
+
+def _store(args: argparse.Namespace):
+    from profiles.store import ProfileStore
+
+    return ProfileStore(args.profiles_dir)
+
+
+def profile_face(args: argparse.Namespace, name: str) -> ProfileFace:
+    """Resolve a profile's photo and rig paths (the shipped default face when it names no photo)."""
+    from profiles.store import BUNDLED_DIR
+
+    loaded = _store(args).open(name)
+    outputs = loaded.profile.outputs
+    if loaded.photo_path is None:
+        folder = BUNDLED_DIR / "default"
+        return ProfileFace(folder / "photo.png", folder / "rig.npz", False, outputs.width, outputs.height)
+    return ProfileFace(loaded.photo_path, loaded.rig_path, not loaded.bundled, outputs.width, outputs.height)
+
+
+def load_face_rig(args: argparse.Namespace, name: str):
+    """The rig of a profile: from its cache when it matches the photo, else built (and cached when allowed)."""
+    from avatar.from_photo import cached_rig, rig_from_photo
+    from avatar.rig import rig_to_bytes
+
+    face = profile_face(args, name)
+    rig = cached_rig(face.photo, face.rig)
+    if rig is None:
+        rig = rig_from_photo(face.photo)
+        if face.writable:
+            _store(args).write_file(name, face.rig.name, rig_to_bytes(rig))
+    return rig, face
+
+
+def _parse_sets(pairs: list[str]) -> dict[str, float]:
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise AvatarCommandError(f"--set {pair!r}: write NAME=VALUE, e.g. --set jaw_open=0.7")
+        try:
+            values[name.strip()] = float(value)
+        except ValueError:
+            raise AvatarCommandError(f"--set {pair!r}: {value!r} is not a number") from None
+    return values
+
+
+def _save_png(image, path: Path) -> None:
+    from PIL import Image
+
+    try:
+        Image.fromarray(image).save(path)
+    except (OSError, ValueError) as exc:
+        raise AvatarCommandError(f"{path}: cannot write the picture ({exc})") from None
+
+
+def _build(args: argparse.Namespace) -> int:
+    from avatar.from_photo import rig_from_photo
+    from avatar.rig import rig_to_bytes
+    from profiles.schema import Profile
+
+    photo = Path(args.photo)
+    started = time.perf_counter()
+    rig = rig_from_photo(photo)  # checks the photo first: nothing is written for a photo that will not do
+    built_s = time.perf_counter() - started
+    store = _store(args)
+    profile = store.load(args.profile) if store.exists(args.profile) else Profile(name=args.profile)
+    photo_name = "photo" + (photo.suffix.lower() or ".png")
+    updated = profile.model_copy(
+        update={"avatar": profile.avatar.model_copy(update={"photo": photo_name, "rig": "rig.npz"})}
+    )
+    path = store.save(updated, files={photo_name: photo, "rig.npz": rig_to_bytes(rig)})
+    print(f"face found in {photo}")
+    print(f"rig built in {built_s:.2f} s and saved with profile {args.profile!r}: {path.parent}")
+    return 0
+
+
+def _renderer(rig, width: int, height: int):
+    from avatar.render import Renderer
+
+    return Renderer(rig, width, height)
+
+
+def _pose(args: argparse.Namespace) -> int:
+    from avatar import params
+
+    try:
+        values = params.from_dict(_parse_sets(args.set or []))
+    except ValueError as exc:
+        if getattr(exc, "is_user_error", False):
+            raise
+        raise AvatarCommandError(str(exc)) from None
+    rig, face = load_face_rig(args, args.profile)
+    renderer = _renderer(rig, args.width or face.width, args.height or face.height)
+    try:
+        frame = renderer.render(values)
+    finally:
+        renderer.release()
+    _save_png(frame, Path(args.output))
+    print(f"{args.output}: {frame.shape[1]}x{frame.shape[0]} rendered with {renderer.gl_renderer}")
+    return 0
+
+
+def _sheet(args: argparse.Namespace) -> int:
+    from avatar.from_photo import rig_from_photo
+    from avatar.sheet import contact_sheet
+
+    rig = rig_from_photo(args.photo) if args.photo else load_face_rig(args, args.profile)[0]
+    renderer = _renderer(rig, 512, 512)
+    try:
+        sheet = contact_sheet(renderer, tile_px=args.tile)
+    finally:
+        renderer.release()
+    _save_png(sheet, Path(args.output))
+    print(f"{args.output}: contact sheet, rendered with {renderer.gl_renderer}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("avatar", help="build the face from a photo, render poses and contact sheets")
+    commands = parser.add_subparsers(dest="avatar_command", metavar="ACTION")
+
+    build = commands.add_parser("build", help="check a photo, build the rig, store both in a profile")
+    build.add_argument("photo", help="a photo of one face, looking at the camera (JPEG or PNG)")
+    build.add_argument("--profile", default=DEFAULT_PROFILE, help="profile to store the face in (default: default)")
+    build.set_defaults(func=_build)
+
+    pose = commands.add_parser("pose", help="render one frame with any rig parameters")
+    pose.add_argument("--profile", default=DEFAULT_PROFILE)
+    pose.add_argument("--set", action="append", metavar="NAME=VALUE",
+                      help="a rig parameter (see avatar/params.py), e.g. jaw_open=0.7; repeat for more")
+    pose.add_argument("--width", type=int, default=None, help="default: the profile's output width")
+    pose.add_argument("--height", type=int, default=None, help="default: the profile's output height")
+    pose.add_argument("-o", "--output", required=True, help="PNG file to write")
+    pose.set_defaults(func=_pose)
+
+    sheet = commands.add_parser("sheet", help="render every viseme, blink, brow, emotion and head turn, labelled")
+    sheet.add_argument("--profile", default=DEFAULT_PROFILE)
+    sheet.add_argument("--photo", default=None, help="build from this photo instead (nothing is stored)")
+    sheet.add_argument("--tile", type=int, default=256, help="tile size in pixels")
+    sheet.add_argument("-o", "--output", required=True, help="PNG file to write")
+    sheet.set_defaults(func=_sheet)
+
+    parser.set_defaults(func=lambda args: parser.print_help() or 2)
