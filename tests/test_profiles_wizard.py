@@ -173,3 +173,18 @@ def test_interactive_answers_that_do_not_fit_are_asked_again(tmp_path: Path) -> 
     assert "no installed voice 'espeak:xx'" in text and "write a number from 0.3 to 3.0" in text
     p = ProfileStore(tmp_path).load("Ada")
     assert (p.language, p.voice.id, p.voice.rate) == ("en-GB", "espeak:en-gb", 1.5)
+
+
+def test_another_language_gets_a_voice_of_that_language_and_dwell_timing(tmp_path: Path) -> None:
+    import io
+
+    from aac.commands.profile import voice_listing
+    from profiles.wizard import Wizard
+
+    # name, language, photo, set up by, voice, rate, pitch, then access: dwell and its time
+    answers = io.StringIO(lines("Jonas", "de-DE", "", "", "", "", "", "dwell", "0.8"))
+    Wizard(ProfileStore(tmp_path), answers, io.StringIO(), list_voices=voice_listing()).run()
+    p = ProfileStore(tmp_path).load("Jonas")
+    assert p.voice.id == "espeak:de"
+    assert (p.access.method, p.access.dwell_time_s) == ("dwell", 0.8)
+    assert p.phrases == []  # the shipped starter phrases are English
