@@ -66,9 +66,29 @@ class MotionGenerator:
         layer = speech_motion(utt, self.fps, seed=c.seed * 7919 + self._spoken, head_amount=amount,
                               lipsync=self._lipsync if self._lipsync is not None or utt.has_timing else self.lipsync,
                               start_s=start_s, prefer_audio=prefer_audio)
-        self._speech.append(layer)
-        self.idle.set_speaking(start_s, layer.end_s)
+        self.place(layer)
         return layer
+
+    def place(self, layer: SpeechMotion) -> None:
+        """Show a speech layer made beforehand (`speech_motion`) from its `start_s`.
+
+        A live loop makes the layer while the sentence is synthesized and places it, cheaply,
+        at the instant its audio starts playing.
+        """
+        self._speech.append(layer)
+        self.idle.set_speaking(layer.start_s, layer.end_s)
+
+    def cut(self, at_s: float) -> None:
+        """Drop what speech would show from `at_s` on (speech stopped or skipped)."""
+        kept = []
+        for layer in self._speech:
+            if layer.start_s >= at_s:
+                continue
+            n = max(0, int(np.ceil((at_s - layer.start_s) * layer.fps)))
+            if n < layer.values.shape[0]:
+                layer = SpeechMotion(layer.fps, layer.values[:n], layer.visemes[:n], layer.source, layer.start_s)
+            kept.append(layer)
+        self._speech = kept
 
     def nod(self, at_s: float | None = None, strength: float = 1.0) -> None:
         """A listening nod (for "I agree", "mm-hm" while the other person talks)."""
