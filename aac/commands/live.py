@@ -1,0 +1,150 @@
+"""`aac-avatar live`: the avatar on the virtual camera and the voice on the virtual microphone.
+
+Each line typed on standard input is spoken and seen. Lines starting with "/" are commands:
+/stop (interrupt now), /skip (drop the current message), /emotion NAME [INTENSITY],
+/compose TEXT (show "typing..." and prepare the speech), /status, /quit. "//" speaks a "/".
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from aac.voice_setup import add_voice_options, open_voice, voice_request
+
+
+def _outputs(args, loaded, settings, voice):
+    """Open every output the profile and the options ask for; each reports its own problem."""
+    from aac.live.video_outputs import Mp4Recorder, PreviewWindow, VirtualCameraOutput
+    from speech.audio_out import open_output
+    from speech.errors import AudioDeviceError
+    from speech.virtual_mic import VirtualMicrophone
+
+    outputs = loaded.profile.outputs
+    audio, video, notes, cleanup = [], [], [], []
+    if outputs.microphone and not args.no_microphone:
+        mic = VirtualMicrophone(description=outputs.microphone_name)
+        try:
+            status = mic.open()
+            audio.append(open_output(voice.sample_rate_hz, status.playback_device))
+            cleanup.append(mic.close)
+            notes.append(f"microphone: ready as {status.microphone_name!r}")
+        except AudioDeviceError as exc:
+            mic.close()
+            notes.append(f"microphone: off ({exc})")
+    if (outputs.speakers_monitor or args.speakers) and not args.no_speakers:
+        try:
+            audio.append(open_output(voice.sample_rate_hz))
+            notes.append("speakers: on")
+        except AudioDeviceError as exc:
+            notes.append(f"speakers: off ({exc})")
+    if outputs.camera and not args.no_camera:
+        camera = VirtualCameraOutput(settings.width, settings.height, settings.fps,
+                                     device=outputs.camera_device, backend=args.camera_backend)
+        video.append(camera)
+        notes.append("camera: " + (f"off ({camera.error})" if camera.error else f"on ({camera.device})"))
+    if args.preview:
+        window = PreviewWindow(settings.width, settings.height)
+        video.append(window)
+        notes.append("preview: " + (f"off ({window.error})" if window.error else "on"))
+    record = args.record
+    if record is None and outputs.recording_dir:
+        record = Path(outputs.recording_dir).expanduser() / time.strftime("aac-avatar-%Y%m%d-%H%M%S.mp4")
+    if record is not None:
+        recorder = Mp4Recorder(record, settings.width, settings.height, settings.fps, voice.sample_rate_hz)
+        video.append(recorder)
+        notes.append("recording: " + (f"off ({recorder.error})" if recorder.error else f"to {record}"))
+    return audio, video, notes, cleanup
+
+
+def _command(engine, line: str, state: dict) -> bool:
+    """Handle a "/" command; False means quit."""
+    name, _, rest = line[1:].partition(" ")
+    if name == "quit":
+        return False
+    if name == "stop":
+        engine.stop_speaking()
+    elif name == "skip":
+        engine.skip()
+    elif name == "compose":
+        engine.compose(rest)
+    elif name == "emotion":
+        parts = rest.split()
+        state["emotion"] = parts[0] if parts else None
+        state["intensity"] = float(parts[1]) if len(parts) > 1 else None
+    elif name == "status":
+        print(engine.status(), flush=True)
+    else:
+        print(f"aac-avatar: unknown command /{name} (try /stop /skip /emotion /compose /status /quit)",
+              file=sys.stderr, flush=True)
+    return True
+
+
+def run(args: argparse.Namespace) -> int:
+    from aac.live.engine import LiveEngine
+    from aac.live.profile_settings import engine_settings
+    from aac.rig_for_profile import load_profile_rig
+    from avatar.render import Renderer
+    from profiles.store import ProfileStore
+
+    loaded = ProfileStore(args.profiles_dir).open(args.profile)
+    settings = engine_settings(loaded.profile, fps=args.fps)
+    voice = open_voice(voice_request(args), explicit=bool(args.voice))
+    rig = load_profile_rig(loaded)
+    audio, video, notes, cleanup = _outputs(args, loaded, settings, voice)
+    for note in notes:
+        print(note, file=sys.stderr, flush=True)
+    engine = LiveEngine(lambda: Renderer(rig, settings.width, settings.height), voice, settings,
+                        audio_outputs=audio, video_outputs=video)
+    engine.start()
+    print("live: type a line and press Enter to speak it (/quit to end).", file=sys.stderr, flush=True)
+    state: dict = {"emotion": None, "intensity": None}
+    try:
+        for raw in sys.stdin:
+            line = raw.rstrip("\n")
+            if line.startswith("/") and not line.startswith("//"):
+                try:
+                    if not _command(engine, line, state):
+                        break
+                except Exception as exc:
+                    print(f"aac-avatar: {exc}", file=sys.stderr, flush=True)
+                continue
+            text = line[1:] if line.startswith("//") else line
+            if text.strip():
+                try:
+                    engine.say(text, state["emotion"], state["intensity"])
+                except Exception as exc:
+                    print(f"aac-avatar: {exc}", file=sys.stderr, flush=True)
+        # input ended: let the queued speech finish, then stop
+        while not engine.idle():
+            time.sleep(0.05)
+        time.sleep(args.linger)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        engine.close()
+        for close in cleanup:
+            close()
+        voice.close()
+    status = engine.status()
+    print(f"live: {status.frames_rendered} frames rendered, {status.frames_dropped} dropped", file=sys.stderr)
+    for problem in status.problems:
+        print(f"aac-avatar: {problem}", file=sys.stderr)
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("live", help="the avatar on the virtual camera, the voice on the virtual microphone")
+    add_voice_options(parser)
+    parser.add_argument("--no-camera", action="store_true", help="do not send to the virtual camera")
+    parser.add_argument("--no-microphone", action="store_true", help="do not make the virtual microphone")
+    parser.add_argument("--speakers", action="store_true", help="also play on the speakers")
+    parser.add_argument("--no-speakers", action="store_true", help="never play on the speakers")
+    parser.add_argument("--preview", action="store_true", help="show a preview window")
+    parser.add_argument("--record", type=Path, help="record the session to this mp4 file")
+    parser.add_argument("--camera-backend", help="pyvirtualcam backend (default: the platform's)")
+    parser.add_argument("--fps", type=float, help="frames per second (default: the profile's)")
+    parser.add_argument("--linger", type=float, default=0.5, help="seconds to keep running after input ends")
+    parser.set_defaults(func=run)

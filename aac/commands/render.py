@@ -1,0 +1,49 @@
+"""`aac-avatar render --text "..." -o out.mp4`: the avatar speaking a message, as a video file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from aac.voice_setup import add_voice_options, open_voice, voice_request
+
+
+def run(args: argparse.Namespace) -> int:
+    from aac.live.offline import render_message
+    from aac.live.profile_settings import engine_settings
+    from aac.rig_for_profile import load_profile_rig
+    from avatar.render import Renderer
+    from profiles.store import ProfileStore
+
+    text = sys.stdin.read() if args.text == "-" else args.text
+    if not text.strip():
+        print("aac-avatar: nothing to say (the text is empty).", file=sys.stderr)
+        return 1
+    loaded = ProfileStore(args.profiles_dir).open(args.profile)
+    settings = engine_settings(loaded.profile, args.width, args.height, args.fps)
+    voice = open_voice(voice_request(args), explicit=bool(args.voice))
+    renderer = Renderer(load_profile_rig(loaded), settings.width, settings.height)
+    try:
+        figures = render_message(renderer, voice, text, settings, args.output, args.emotion, args.intensity)
+    finally:
+        renderer.release()
+        voice.close()
+    print(
+        f"saved {figures['duration_s']:.1f} s ({figures['frames']} frames) to {args.output} "
+        f"in {figures['seconds_taken']:.1f} s ({figures['x_real_time']:.1f}x real time)"
+    )
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("render", help="make a video file of the avatar speaking a message")
+    parser.add_argument("--text", required=True, help='the message ("-" reads it from standard input)')
+    parser.add_argument("-o", "--output", type=Path, required=True, help="the mp4 file to write")
+    add_voice_options(parser)
+    parser.add_argument("--emotion", help="neutral, happy, sad, surprised, concerned or angry")
+    parser.add_argument("--intensity", type=float, help="how strongly the emotion shows, 0 to 1")
+    parser.add_argument("--width", type=int, help="frame width (default: the profile's)")
+    parser.add_argument("--height", type=int, help="frame height (default: the profile's)")
+    parser.add_argument("--fps", type=float, help="frames per second (default: the profile's)")
+    parser.set_defaults(func=run)

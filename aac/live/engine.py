@@ -1,0 +1,269 @@
+"""The live engine: messages in; speech to the sound outputs and a moving face to the video outputs.
+
+Three threads share one clock (`ClockPlayer.position_s`, the audio heard so far):
+- speech: takes messages in order, synthesizes them sentence by sentence (a long message
+  starts speaking after its first sentence), makes each sentence's motion, queues its audio;
+- audio: plays speech or silence without pause and places each sentence on the clock;
+- render: draws the frame for the clock's time at the profile's fps; when it falls behind it
+  drops frames (counted) rather than delay them, so the face never lags the voice.
+"""
+
+from __future__ import annotations
+
+import itertools
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from aac.live.face import LiveFace, SpokenPart
+from aac.live.overlays import OverlaySettings, OverlayState, draw
+from aac.live.player import ClockPlayer, Segment
+from aac.live.video_outputs import Mp4Recorder, OutputStatus, VideoOutput
+from avatar.motion.controls import MotionControls
+from avatar.motion.emotion import motion_energy
+from avatar.motion.speech_motion import speech_motion
+from speech.audio_out import AudioOutput, PacedOutput
+from speech.prepare import SpeechPreparer
+from speech.voice import Voice
+
+
+@dataclass(frozen=True)
+class Message:
+    """One thing to say, in order, with the emotion to show while saying it."""
+
+    id: int
+    text: str
+    emotion: str
+    intensity: float
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """How the engine renders: frame size and rate, overlays, the face's controls."""
+
+    width: int = 1280
+    height: int = 720
+    fps: float = 30.0
+    overlays: OverlaySettings = field(default_factory=OverlaySettings)
+    controls: MotionControls = field(default_factory=MotionControls)
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    """What the app shows about the engine."""
+
+    frames_rendered: int
+    frames_dropped: int
+    queued_messages: int
+    speaking: bool
+    outputs: tuple[OutputStatus, ...]
+    problems: tuple[str, ...]
+
+
+@dataclass
+class _Stats:
+    rendered: int = 0
+    dropped: int = 0
+    first_audio_s: dict = field(default_factory=dict)  # message id -> clock time its speech is heard
+    entered_s: dict = field(default_factory=dict)  # message id -> clock time it entered
+
+
+class LiveEngine:
+    """The avatar, live. `start()`, then `say(...)`, `compose(...)`, `stop_speaking()`, `skip()`; `close()`."""
+
+    def __init__(
+        self,
+        make_renderer: Callable[[], object],
+        voice: Voice,
+        settings: EngineSettings,
+        audio_outputs: list[AudioOutput] | None = None,
+        video_outputs: list[VideoOutput] | None = None,
+        prepare: bool = True,
+    ) -> None:
+        # OpenGL contexts belong to the thread that made them: the render thread makes its own.
+        self._make_renderer = make_renderer
+        self.voice = voice
+        self.settings = settings
+        self.video_outputs = list(video_outputs or [])
+        outputs = list(audio_outputs or []) or [PacedOutput(voice.sample_rate_hz)]
+        self.player = ClockPlayer(outputs, voice.sample_rate_hz)
+        self.face = LiveFace(settings.controls, settings.fps)
+        self.preparer = SpeechPreparer(voice) if prepare else None
+        self._messages: queue.Queue[Message | None] = queue.Queue()
+        self._ids = itertools.count(1)
+        self._cancelled: set[int] = set()
+        self._current_id = 0
+        self._lock = threading.Lock()
+        self._typing = False
+        self._running = False
+        self._threads: list[threading.Thread] = []
+        self.stats = _Stats()
+        self.problems: list[str] = []
+        self.last_frame: np.ndarray | None = None
+        self.last_params: np.ndarray | None = None
+
+    # -- control ------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start speaking, playing and rendering (idle until a message comes)."""
+        self._running = True
+        self.player.start()
+        for target, name in ((self._speech_loop, "speech"), (self._render_loop, "render")):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def say(self, text: str, emotion: str | None = None, intensity: float | None = None) -> int:
+        """Queue a message; returns its id. It is spoken after the ones before it."""
+        controls = self.settings.controls
+        message = Message(next(self._ids), text, emotion or controls.emotion,
+                          controls.intensity if intensity is None else intensity)
+        MotionControls(emotion=message.emotion, intensity=message.intensity)  # checks both, with a clear error
+        self.stats.entered_s[message.id] = self.player.position_s()
+        self._typing = False
+        self._messages.put(message)
+        return message.id
+
+    def compose(self, text: str) -> None:
+        """The user is composing `text`: show "typing..." and prepare its speech in the background."""
+        self._typing = bool(text.strip())
+        if self.preparer is not None and text.strip():
+            self.preparer.compose(text)
+
+    def stop_speaking(self) -> None:
+        """Interrupt now: the message being spoken and every queued one are dropped."""
+        with self._lock:
+            while True:
+                try:
+                    message = self._messages.get_nowait()
+                except queue.Empty:
+                    break
+                if message is not None:
+                    self._cancelled.add(message.id)
+            self._cancelled.add(self._current_id)
+        self._cut(None)
+
+    def skip(self) -> None:
+        """Drop the message being spoken; the queued ones follow."""
+        with self._lock:
+            current = self._current_id
+            self._cancelled.add(current)
+        self._cut({current})
+
+    def _cut(self, ids: set | None) -> None:
+        self.player.cut(ids)
+        self.face.cut(self.player.position_s())
+
+    def close(self) -> None:
+        """Stop every thread and close the outputs (a recording is finished and saved)."""
+        self._running = False
+        self._messages.put(None)
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self.player.stop()
+        if self.preparer is not None:
+            self.preparer.close()
+        for out in self.video_outputs:
+            try:
+                out.close()
+            except Exception as exc:
+                self.problems.append(f"{out.name}: {exc}")
+
+    def status(self) -> EngineStatus:
+        """Frames, drops, queue and every output's state."""
+        return EngineStatus(
+            frames_rendered=self.stats.rendered,
+            frames_dropped=self.stats.dropped,
+            queued_messages=self._messages.qsize(),
+            speaking=self.player.busy(),
+            outputs=tuple(out.status() for out in self.video_outputs),
+            problems=tuple(self.problems + self.player.errors),
+        )
+
+    def idle(self) -> bool:
+        """Nothing queued and nothing playing."""
+        return self._messages.empty() and not self.player.busy() and self._current_id == 0
+
+    # -- speech thread ------------------------------------------------------------------
+    def _speech_loop(self) -> None:
+        controls = self.settings.controls
+        while self._running:
+            message = self._messages.get()
+            if message is None:
+                return
+            with self._lock:
+                if message.id in self._cancelled:
+                    continue
+                self._current_id = message.id
+            head = controls.head_motion * motion_energy(message.emotion, message.intensity)
+            sentences = self.preparer.take(message.text) if self.preparer else self.voice.stream(message.text)
+            try:
+                for utterance in sentences:
+                    if message.id in self._cancelled or not self._running:
+                        break
+                    motion = speech_motion(utterance, self.settings.fps, seed=controls.seed + message.id,
+                                           head_amount=head)
+                    part = SpokenPart(motion, utterance.text, utterance.words, message.emotion, message.intensity)
+                    self.player.queue(message.id, utterance.audio, on_start=self._placer(message.id, part))
+            except Exception as exc:  # a voice failing on one message must not end the session
+                self.problems.append(f"could not speak message {message.id}: {exc}")
+            # wait until it has played (or was cut), so stop/skip know what is current
+            while self._running and self.player.busy() and message.id not in self._cancelled:
+                time.sleep(0.005)
+            with self._lock:
+                self._current_id = 0
+
+    def _placer(self, message_id: int, part: SpokenPart):
+        def place(segment: Segment) -> None:
+            self.face.place(segment.start_s, part)
+            self.stats.first_audio_s.setdefault(message_id, segment.start_s)
+            for out in self.video_outputs:
+                if isinstance(out, Mp4Recorder):
+                    out.add_audio(segment.audio, at_frame=int(round(segment.start_s * self.settings.fps)))
+
+        return place
+
+    # -- render thread ------------------------------------------------------------------
+    def _render_loop(self) -> None:
+        try:
+            renderer = self._make_renderer()
+        except Exception as exc:
+            self.problems.append(f"the renderer could not start: {exc}")
+            return
+        try:
+            self._render_frames(renderer)
+        finally:
+            release = getattr(renderer, "release", None)
+            if release:
+                release()
+
+    def _render_frames(self, renderer) -> None:
+        fps = self.settings.fps
+        last_index = -1
+        frame = None
+        while self._running:
+            t = self.player.position_s()
+            index = int(t * fps)
+            if index <= last_index:
+                time.sleep(max(0.0005, (last_index + 1) / fps - t))
+                continue
+            missed = index - last_index - 1 if last_index >= 0 else 0
+            if missed > 0:
+                self.stats.dropped += missed
+                for out in self.video_outputs:
+                    if isinstance(out, Mp4Recorder) and frame is not None:
+                        for _ in range(missed):  # the recording keeps its timeline
+                            out.send(frame)
+            t_frame = index / fps
+            params = self.face.params(t_frame)
+            frame = renderer.render(params)
+            state = OverlayState(caption=self.face.caption(t_frame), typing=self._typing, time_s=t_frame)
+            draw(frame, state, self.settings.overlays)
+            for out in self.video_outputs:
+                out.send(frame)
+            self.last_frame, self.last_params = frame, params
+            self.stats.rendered += 1
+            last_index = index

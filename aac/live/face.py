@@ -1,0 +1,92 @@
+"""The face of the live loop: `avatar.motion.MotionGenerator` on the engine's clock, plus captions.
+
+Times are on the engine's one clock (seconds of audio heard). Each sentence's motion is made
+while it is synthesized and placed when its first sample is heard, so the mouth follows the
+sound however the render loop is paced. A message may carry its own emotion; the face
+returns to the profile's when it has been said.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from avatar.motion.controls import MotionControls
+from avatar.motion.generator import MotionGenerator
+from avatar.motion.speech_motion import SpeechMotion
+
+
+@dataclass(frozen=True)
+class SpokenPart:
+    """One sentence's motion (its `start_s` set when placed), text and timed words."""
+
+    motion: SpeechMotion
+    text: str
+    words: tuple  # speech.utterance.TimedWord
+    emotion: str
+    intensity: float
+
+    @property
+    def end_s(self) -> float:
+        return self.motion.end_s
+
+
+class LiveFace:
+    """Parameter vectors and captions for any clock time."""
+
+    def __init__(self, controls: MotionControls, fps: float) -> None:
+        self.controls = controls
+        self.fps = fps
+        self.generator = MotionGenerator(fps, controls)
+        self._lock = threading.Lock()
+        self._parts: list[SpokenPart] = []
+        self._shown = (controls.emotion, controls.intensity)
+
+    def place(self, start_s: float, part: SpokenPart) -> SpokenPart:
+        """Show `part` from clock time `start_s` (when its first sample is heard)."""
+        placed = dataclasses.replace(part, motion=dataclasses.replace(part.motion, start_s=start_s))
+        with self._lock:
+            self._parts.append(placed)
+            self.generator.place(placed.motion)
+            self._set_emotion(placed.emotion, placed.intensity, start_s)
+        return placed
+
+    def _set_emotion(self, emotion: str, intensity: float, at_s: float) -> None:
+        if (emotion, intensity) != self._shown:
+            controls = dataclasses.replace(self.controls, emotion=emotion, intensity=intensity)
+            self.generator.set_controls(controls, at_s)
+            self._shown = (emotion, intensity)
+
+    def cut(self, at_s: float) -> None:
+        """Drop everything that would show after `at_s` (stop or skip)."""
+        with self._lock:
+            self.generator.cut(at_s)
+            self._parts = [p for p in self._parts if p.motion.start_s < at_s]
+
+    def current(self, t_s: float) -> tuple[SpokenPart | None, float]:
+        """The part playing at `t_s` and the time into it."""
+        with self._lock:
+            for part in self._parts:
+                if part.motion.start_s <= t_s < part.end_s:
+                    return part, t_s - part.motion.start_s
+        return None, 0.0
+
+    def params(self, t_s: float) -> np.ndarray:
+        """The rig parameters to render at clock time `t_s`."""
+        with self._lock:
+            self._parts = [p for p in self._parts if p.end_s > t_s - 1.0]
+            if not self._parts:  # said and done: back to the profile's own expression
+                self._set_emotion(self.controls.emotion, self.controls.intensity, t_s)
+            return self.generator.frame(t_s)
+
+    def caption(self, t_s: float) -> str:
+        """The words of the sentence playing, up to the one being spoken."""
+        part, into_s = self.current(t_s)
+        if part is None:
+            return ""
+        if not part.words:  # a voice without word timing: the sentence as a whole
+            return part.text
+        return " ".join(w.text for w in part.words if w.start_s <= into_s + 0.05)

@@ -1,0 +1,112 @@
+"""What the call partner sees on top of the avatar: captions, a typing indicator, the "AI avatar" label.
+
+Text is drawn with pygame's bundled font (no system fonts needed); each distinct text is
+rendered once and cached, and only its rectangle of the frame is blended.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class OverlaySettings:
+    """Which overlays are on (from the profile's avatar.overlays)."""
+
+    captions: bool = True
+    typing_indicator: bool = True
+    ai_label: bool = True
+
+
+@dataclass(frozen=True)
+class OverlayState:
+    """What to show on one frame."""
+
+    caption: str = ""
+    typing: bool = False
+    time_s: float = 0.0
+
+
+@lru_cache(maxsize=8)
+def _font(size_px: int):
+    import pygame
+
+    if not pygame.font.get_init():
+        pygame.font.init()
+    return pygame.font.Font(None, size_px)  # None = pygame's bundled freesansbold
+
+
+@lru_cache(maxsize=256)
+def _text_image(text: str, size_px: int) -> tuple[np.ndarray, np.ndarray]:
+    """RGB and alpha (0..1) of white `text` at `size_px`."""
+    import pygame
+
+    surface = _font(size_px).render(text, True, (255, 255, 255))
+    rgb = pygame.surfarray.array3d(surface).swapaxes(0, 1)
+    alpha = pygame.surfarray.array_alpha(surface).swapaxes(0, 1).astype(np.float32) / 255.0
+    return rgb, alpha
+
+
+def _box(frame: np.ndarray, x0: int, y0: int, x1: int, y1: int, opacity: float = 0.6) -> None:
+    h, w = frame.shape[:2]
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+    if x1 > x0 and y1 > y0:
+        region = frame[y0:y1, x0:x1]
+        region[:] = (region.astype(np.float32) * (1.0 - opacity)).astype(np.uint8)
+
+
+def _text(frame: np.ndarray, text: str, x: int, y: int, size_px: int) -> tuple[int, int]:
+    rgb, alpha = _text_image(text, size_px)
+    h, w = frame.shape[:2]
+    th, tw = alpha.shape
+    th, tw = min(th, h - y), min(tw, w - x)
+    if th <= 0 or tw <= 0:
+        return 0, 0
+    region = frame[y : y + th, x : x + tw].astype(np.float32)
+    a = alpha[:th, :tw, None]
+    frame[y : y + th, x : x + tw] = (region * (1 - a) + rgb[:th, :tw] * a).astype(np.uint8)
+    return tw, th
+
+
+def _wrap(caption: str, max_chars: int) -> list[str]:
+    lines, line = [], ""
+    for word in caption.split():
+        if line and len(line) + 1 + len(word) > max_chars:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    return lines[-2:]  # the newest two lines: captions follow the voice
+
+
+def draw(frame: np.ndarray, state: OverlayState, settings: OverlaySettings) -> np.ndarray:
+    """Draw the overlays that are on onto `frame` (in place) and return it."""
+    h, w = frame.shape[:2]
+    unit = max(12, h // 24)
+    if settings.ai_label:
+        label = "AI avatar"
+        rgb, _ = _text_image(label, unit)
+        tw, th = rgb.shape[1], rgb.shape[0]
+        x, y = w - tw - unit, unit // 2
+        _box(frame, x - unit // 3, y - unit // 6, x + tw + unit // 3, y + th + unit // 6, 0.55)
+        _text(frame, label, x, y, unit)
+    if settings.captions and state.caption:
+        size = int(unit * 1.3)
+        lines = _wrap(state.caption, max(10, int(w / (size * 0.5))))
+        y = h - size * len(lines) - unit
+        _box(frame, 0, y - unit // 3, w, h - unit // 2, 0.6)
+        for line in lines:
+            rgb, _ = _text_image(line, size)
+            _text(frame, line, max(0, (w - rgb.shape[1]) // 2), y, size)
+            y += size
+    if settings.typing_indicator and state.typing:
+        dots = "." * (1 + int(state.time_s * 3) % 3)
+        text = f"typing{dots}"
+        _box(frame, unit // 2, unit // 2, unit // 2 + unit * 6, unit // 2 + int(unit * 1.6), 0.55)
+        _text(frame, text, unit, unit // 2 + unit // 4, unit)
+    return frame
