@@ -10,6 +10,7 @@ from __future__ import annotations
 from math import gcd
 
 import numpy as np
+import scipy.fft
 from scipy.signal import resample_poly
 
 SAMPLE_RATE_HZ = 16_000
@@ -68,9 +69,9 @@ def log_mel(audio_16k: np.ndarray, history: np.ndarray | None = None) -> tuple[n
     n = (buf.size - (WINDOW - HOP)) // HOP
     if n <= 0:
         return np.zeros((0, N_MELS), dtype=np.float32), buf
-    idx = np.arange(WINDOW)[None, :] + HOP * np.arange(n)[:, None]
-    frames = buf[idx] * _WINDOW_FN
-    power = np.abs(np.fft.rfft(frames, n=N_FFT, axis=1)) ** 2
+    frames = np.lib.stride_tricks.sliding_window_view(buf[: (n - 1) * HOP + WINDOW], WINDOW)[::HOP] * _WINDOW_FN
+    spec = scipy.fft.rfft(frames, n=N_FFT, axis=1, workers=1)
+    power = spec.real**2 + spec.imag**2
     mel = power.astype(np.float32) @ MEL_FILTERBANK.T
     feats = np.log(mel + 1e-8).astype(np.float32)
     return feats, buf[n * HOP :]

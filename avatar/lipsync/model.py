@@ -9,6 +9,7 @@ last few feature frames, so audio can arrive in chunks of any size.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -133,3 +134,9 @@ class LipsyncStream:
         out = self._feed(feats)
         keep = max(0, total - out.start_frame)
         return LipsyncFrames(out.probs[:keep], out.openness[:keep], out.start_frame)
+
+
+@lru_cache(maxsize=1)
+def default_model() -> LipsyncModel:
+    """The shipped model, loaded once per process (sessions are read-only and thread-safe)."""
+    return LipsyncModel()

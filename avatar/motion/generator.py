@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from avatar.lipsync.model import LipsyncModel
+from avatar.lipsync.model import LipsyncModel, default_model
 from avatar.motion.controls import MotionControls
 from avatar.motion.emotion import expression, motion_energy
 from avatar.motion.idle import IdleMotion
@@ -45,7 +45,7 @@ class MotionGenerator:
     def lipsync(self) -> LipsyncModel:
         """The audio-to-viseme model, loaded when first needed."""
         if self._lipsync is None:
-            self._lipsync = LipsyncModel()
+            self._lipsync = default_model()
         return self._lipsync
 
     def set_controls(self, controls: MotionControls, at_s: float | None = None) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from avatar.lipsync.model import LipsyncFrames, LipsyncModel
+from avatar.lipsync.model import LipsyncFrames, LipsyncModel, default_model
 from avatar.motion import coarticulation
 from avatar.motion.mouth import mouth_params
 from avatar.motion.prosody import analyse, jaw_scale, speech_gestures
@@ -86,7 +86,7 @@ def speech_motion(
         mouth = mouth_params(weights, jaw_scale(pros, times))
         source = "phones"
     else:
-        model = lipsync if lipsync is not None else LipsyncModel()
+        model = lipsync if lipsync is not None else default_model()
         out = model.predict(utt.audio, utt.sample_rate_hz)
         weights, openness = visemes_from_model(out, fps, n)
         mouth = mouth_params(weights)

@@ -1,0 +1,54 @@
+"""`aac-avatar visemes IN.wav [--text ...] [--format json|rhubarb-json] -o cues.json`: mouth cues for any audio."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def _text_visemes(text: str) -> list[str]:
+    # the words' phones in order, from espeak-ng (its timing is not used: the audio decides it)
+    from speech.registry import get_voice
+
+    voice = get_voice("espeak:en-us")
+    try:
+        return [p.viseme for p in voice.synthesize(text).phones]
+    finally:
+        voice.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    from avatar.lipsync.audio_file import load_audio
+    from avatar.lipsync.cues import mouth_cues
+    from avatar.lipsync.model import LipsyncModel
+
+    audio, rate = load_audio(args.input)
+    model = LipsyncModel(args.model) if args.model else LipsyncModel()
+    text_visemes = _text_visemes(args.text) if args.text else None
+    cues = mouth_cues(audio, rate, model, text_visemes)
+    doc = cues.rhubarb(str(args.input)) if args.format == "rhubarb-json" else cues.as_json(str(args.input))
+    text = json.dumps(doc, indent=2)
+    if args.output is None or str(args.output) == "-":
+        sys.stdout.write(text + "\n")
+    else:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        print(f"wrote {len(doc.get('mouthCues', doc.get('cues', [])))} cues ({cues.method}) to {args.output}",
+              file=sys.stderr)
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "visemes", help="mouth cues for an audio file (Rhubarb Lip Sync JSON or ours)",
+        description="Turn any speech audio into mouth cues with the audio-to-viseme model. "
+        "--text aligns the words' visemes to the audio, which is more exact.",
+    )
+    parser.add_argument("input", type=Path, help="audio file (WAV, FLAC or OGG; any rate, mono or stereo)")
+    parser.add_argument("--text", help="what is said in the audio (English), to follow its sounds in order")
+    parser.add_argument("--format", choices=("json", "rhubarb-json"), default="json",
+                        help="json: our 15 visemes and openness at 100 fps; rhubarb-json: shapes A-H and X")
+    parser.add_argument("-o", "--output", type=Path, default=None, help="output file (default: standard output)")
+    parser.add_argument("--model", type=Path, default=None, help="another ONNX lip-sync model")
+    parser.set_defaults(func=run)
