@@ -41,7 +41,7 @@ def _teeth_row(cx: float, top: float, bottom: float, half_width: float, arch: fl
         lift = arch * u * u  # the row curves back and up toward the corners
         verts.append((cx + u * half_width, top + lift, z + abs(u) * 4))
         verts.append((cx + u * half_width, bottom + lift * (1 if bottom > top else -1), z + abs(u) * 4))
-        base = (1.0 - 0.45 * u * u) * (0.88 if is_gap else 1.0)
+        base = (1.0 - 0.45 * u * u) * (0.92 if is_gap else 1.0)
         shade.extend([base, base])
     for i in range(len(us) - 1):
         a, b, c, d = start + 2 * i, start + 2 * i + 1, start + 2 * i + 2, start + 2 * i + 3
@@ -91,9 +91,9 @@ def build_interior(upper_lip_center: np.ndarray, lower_lip_center: np.ndarray, m
     teeth = np.clip(np.array([0.93, 0.9, 0.82]) * light, 0, 1)
     # lower teeth: top edge just under the closed lips, hidden until the jaw drops
     start = len(positions)
-    verts, shade, row = _teeth_row(cx, y_low - 0.07 * w, y_low + 0.14 * w, 0.36 * w, 0.04 * w, z_px + 8, start)
+    verts, shade, row = _teeth_row(cx, y_low - 0.01 * w, y_low + 0.16 * w, 0.36 * w, 0.04 * w, z_px + 8, start)
     positions += list(verts)
-    colors += [np.append(np.clip(teeth * s * 0.92, 0, 1), 1) for s in shade]
+    colors += [np.append(np.clip(teeth * s * 0.85, 0, 1), 1) for s in shade]
     jaw += [1.0] * len(verts)
     tip += [0.0] * len(verts)
     tris += row

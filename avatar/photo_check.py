@@ -20,9 +20,9 @@ from avatar.landmarks import (
 MIN_FACE_WIDTH_PX = 200
 MAX_YAW_DEG = 20.0
 MAX_ROLL_DEG = 25.0
-# Below this eye aspect ratio (opening / width) on both eyes, the eyes are taken as closed;
-# open eyes measure about 0.25-0.35, a blink under 0.1.
-MIN_EYE_OPENING = 0.12
+# Below this eye aspect ratio (opening / width) an eye is taken as closed;
+# open eyes measure about 0.25-0.35 (narrow or smiling eyes about 0.2), closed ones 0.06-0.12.
+MIN_EYE_OPENING = 0.14
 MIN_FACE_BRIGHTNESS = 55.0  # mean luma (0-255) over the face
 # Variance of the Laplacian over the face scaled to 200 px wide; sharp photos and drawings
 # measure 60 and more, a face blurred by a few percent of its width under 15.
@@ -128,8 +128,9 @@ def check_photo(image: np.ndarray, name: str, detector: LandmarkDetector | None 
             f"{name}: the face is turned {abs(yaw):.0f} degrees to the side (at most {MAX_YAW_DEG:.0f}); "
             "use a photo looking straight at the camera"
         )
-    if max(eye_aspect_ratio(pts, "left"), eye_aspect_ratio(pts, "right")) < MIN_EYE_OPENING:
-        raise PhotoProblem(f"{name}: the eyes look closed; use a photo with the eyes open")
+    # one shut eye is refused too: the rig's rest pose would keep it shut
+    if min(eye_aspect_ratio(pts, "left"), eye_aspect_ratio(pts, "right")) < MIN_EYE_OPENING:
+        raise PhotoProblem(f"{name}: the eyes look closed; use a photo with both eyes open")
     brightness = face_brightness(image, pts)
     if brightness < MIN_FACE_BRIGHTNESS:
         raise PhotoProblem(

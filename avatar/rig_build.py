@@ -254,7 +254,7 @@ def _blendshapes(positions, face, fw, fh, mouth_w, interior, i_base, p_base, pat
     upper_recv = is_face & near_mouth & ~below
     lower_recv = is_face & near_mouth & below
     upper_pins = [1, 2, 98, 327, 4, 5]
-    lower_pins = [152, 175, 199, 200]
+    lower_pins: list[int] = []  # single pinned points would dent the chin; the field fades by itself
 
     def u_of(ids):
         return np.clip((face[ids, 0] - cx) / half, -1, 1)
@@ -278,35 +278,36 @@ def _blendshapes(positions, face, fw, fh, mouth_w, interior, i_base, p_base, pat
     def contour_is(ids, group):
         return ids[0] in group and ids[-1] in group and ids[len(ids) // 2] in group
 
-    # jaw: everything under the mouth drops, the chin most, fading toward the jaw's angles and the neck
+    # jaw: it swings from hinges by the ears, so seen from the front the lower face slides down
+    # by an amount that depends on how far in front of the hinges a point is: the chin and
+    # lower lip nearly fully, the jaw's angles at the sides hardly (the chin keeps its shape)
     drop = 0.4 * wm
     dx = np.abs(positions[:, 0] - cx)
-    # the jaw swings from the ears: near-whole under the mouth, fading out toward the jaw's angles
-    hfall = 1 - np.clip((dx - half) / max(0.55 * fw - half, 1), 0, 1) ** 2
+    hinge_z = float(face[[lm.FACE_LEFT_SIDE, lm.FACE_RIGHT_SIDE], 2].mean())
+    in_front = np.clip((hinge_z - positions[:, 2]) / max(hinge_z - face[14, 2], 1e-3) / 0.75, 0, 1)
     dy = positions[:, 1] - mouth_mid(positions[:, 0])
     vert = np.clip(dy / (1 + 0.9 * np.maximum(dx - half, 0)), 0, 1)
-    chin_y, mouth_y = face[lm.CHIN, 1], face[14, 1]
-    more = 1 + 0.15 * np.clip((positions[:, 1] - mouth_y) / max(chin_y - mouth_y, 1), 0, 1.5)
+    chin_y = face[lm.CHIN, 1]
     neck = np.clip(1 - (positions[:, 1] - chin_y) / (0.3 * fh), 0, 1)
-    m = hfall * vert * neck
+    m = in_front * vert * neck
     # the lower lip opens as an arc, not a sliding bar: most in the middle, least at the corners
     m[lo_ + li] = 0.3 + 0.7 * np.sqrt(1 - u_of(lo_ + li) ** 2)
     m[corners] = 0.2
     m[lm.N_MESH + len(lm.FACE_OVAL):] = 0.0  # the blend band and border stay; the interior is set below
     jaw = np.zeros((n_vertices, 3), np.float32)
-    jaw[:, 1] = drop * m * more
+    jaw[:, 1] = drop * m
     jaw[i_base:p_base, 1] = drop * interior.jaw
     jaw[p_base:] = 0.0
     shapes["jaw_open"] = jaw
 
-    # lips close over an open jaw: upper lip comes down a third of the way, lower lip the rest
+    # lips close over an open jaw: the upper lip comes down a fifth of the way, the lower lip the rest
     def close_over_jaw(ids, u):
         # each upper lip point meets the lower lip point below it, which the jaw took down
         if contour_is(ids, ui):
-            return np.column_stack([0 * u, 0.35 * jaw[li, 1], 0 * u])
+            return np.column_stack([0 * u, 0.2 * jaw[li, 1], 0 * u])
         if contour_is(ids, uo):
-            return np.column_stack([0 * u, 0.3 * jaw[li, 1], 0 * u])
-        return np.column_stack([0 * u, -0.65 * jaw[ids, 1], 0 * u])
+            return np.column_stack([0 * u, 0.17 * jaw[li, 1], 0 * u])
+        return np.column_stack([0 * u, -0.8 * jaw[ids, 1], 0 * u])
 
     mouth_shape("jaw_open*lips_together", close_over_jaw, 0.35)
 
@@ -370,11 +371,15 @@ def _blendshapes(positions, face, fw, fh, mouth_w, interior, i_base, p_base, pat
     shapes["tongue_up"][:, 1] = tip * (interior.upper_teeth_edge_y - tongue_top + 0.02 * wm)
     shapes["jaw_open*tongue_up"][:, 1] = -tip * jaw[:, 1]
 
-    # the hole's patch of photo follows the upper lip in every shape
+    # The patch of photo in the hole (its own view between the lips) follows the upper lip
+    # where the lips part; in the other shapes it follows both lips, so no sliver of the
+    # interior opens at the corners.
+    parting = {"jaw_open", "jaw_open*lips_together", "lips_together", "lower_lip_down", "mouth_funnel",
+               "mouth_funnel*lips_together"}
     for name in BASIS_NAMES:
         d = shapes[name]
         for k, lid in enumerate(patch_ids):
-            src = lid if lid in ui else ui[li.index(lid)]
+            src = ui[li.index(lid)] if lid not in ui and name in parting else lid
             d[p_base + k] = d[src]
 
     _eye_shapes(shapes, positions, face, fw, fh, is_face)
@@ -418,7 +423,7 @@ def _one_eye(shapes, positions, face, fw, fh, is_face, side, upper, lower, brow)
         out[[up[0], up[-1]]] = 0
         return out
 
-    shapes[f"blink_{side}"] += lids(0.85 * h3, -0.15 * h3, 0.28)
+    shapes[f"blink_{side}"] += lids(1.06 * h3, 0.06 * h3, 0.12)  # lids meet just below the lower lid line
     shapes[f"squint_{side}"] += lids(0.08 * h3, -0.35 * h3)
     shapes["eye_wide"] += lids(-0.3 * h3, 0 * h3)
 
