@@ -160,10 +160,14 @@ class PacedOutput(AudioOutput):
         pass
 
 
-def open_output(sample_rate_hz: int, device: str | None = None) -> AudioOutput:
-    """The platform's playback stream to `device` (None = default speakers)."""
+def open_output(sample_rate_hz: int, device: str | None = None, latency_ms: int = 40) -> AudioOutput:
+    """The platform's playback stream to `device` (None = default speakers).
+
+    `latency_ms` is the audio buffered ahead of the speaker: shorter starts speech sooner,
+    longer survives a busy machine without gaps.
+    """
     if sys.platform.startswith("linux"):
-        return PulseOutput(sample_rate_hz, device)
+        return PulseOutput(sample_rate_hz, device, latency_ms)
     return PortAudioOutput(sample_rate_hz, device)
 
 
