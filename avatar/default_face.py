@@ -11,8 +11,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-WIDTH_PX = 768
-HEIGHT_PX = 960
+# wide enough to fill a 16:9 meeting frame around the head and shoulders
+WIDTH_PX = 1800
+HEIGHT_PX = 1040
 
 
 class _Canvas:
@@ -70,7 +71,7 @@ def draw_default_face(width: int = WIDTH_PX, height: int = HEIGHT_PX) -> np.ndar
     """The default avatar's portrait as (height, width, 3) uint8 RGB."""
     rng = np.random.default_rng(20261124)
     c = _Canvas(width, height)
-    s = width / WIDTH_PX  # every length below is for the 768 px wide design
+    s = height / 960  # every length below is for a 960 px high design
     cx, cy = width / 2, 430 * s
 
     # background: soft studio grey-blue with a lighter centre
@@ -84,8 +85,8 @@ def draw_default_face(width: int = WIDTH_PX, height: int = HEIGHT_PX) -> np.ndar
     c.paint(c.ellipse(cx, cy - 40 * s, 205 * s, 235 * s, soft=6), [0.2, 0.13, 0.09])
 
     # shoulders and shirt
-    shirt = c.ellipse(cx, 1000 * s, 400 * s, 300 * s, soft=3)
-    shirt_light = 0.7 + 0.3 * _lambert(c, cx, 1000 * s, 400 * s, 300 * s)
+    shirt = c.ellipse(cx, 1000 * s, 470 * s, 310 * s, soft=3)
+    shirt_light = 0.7 + 0.3 * _lambert(c, cx, 1000 * s, 470 * s, 310 * s)
     c.paint(shirt, np.array([0.16, 0.38, 0.42], np.float32) * 1.0)
     c.rgb *= (1 - shirt * (1 - shirt_light))[..., None]
     # neck, shaded under the jaw

@@ -42,13 +42,18 @@ def frame_photo(image: np.ndarray, scale: float, offset: np.ndarray) -> np.ndarr
         sx, sy = src.shape[1] / image.shape[1], src.shape[0] / image.shape[0]
         matrix = np.array([[scale / sx, 0, offset[0]], [0, scale / sy, offset[1]]], dtype=np.float64)
     size = (CANVAS_WIDTH_PX, CANVAS_HEIGHT_PX)
-    inside = cv2.warpAffine(src, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
-    mask = cv2.warpAffine(np.full(src.shape[:2], 255, np.uint8), matrix, size, flags=cv2.INTER_LINEAR)
+    inside = cv2.warpAffine(src, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    mask = cv2.warpAffine(np.full(src.shape[:2], 255, np.uint8), matrix, size, flags=cv2.INTER_NEAREST)
     if mask.min() == 255:
         return inside
+    # Past the photo's edge: its mirror image, heavily blurred, faded in over a band inside
+    # the edge so no seam shows when a wide output looks past a narrow photo.
     mirrored = cv2.warpAffine(src, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT101)
-    mirrored = cv2.GaussianBlur(mirrored, (0, 0), 12)
-    alpha = (mask.astype(np.float32) / 255.0)[..., None]
+    mirrored = cv2.GaussianBlur(mirrored, (0, 0), 16)
+    band = max(4, int(0.02 * CANVAS_HEIGHT_PX))
+    inner = cv2.erode(mask, np.ones((2 * band + 1, 2 * band + 1), np.uint8))
+    alpha = cv2.GaussianBlur(inner.astype(np.float32) / 255.0, (0, 0), band / 2)[..., None]
+    alpha = np.minimum(alpha, mask[..., None] / 255.0)
     return (inside * alpha + mirrored * (1 - alpha)).round().astype(np.uint8)
 
 
@@ -201,7 +206,7 @@ def build_rig(image: np.ndarray, landmarks: np.ndarray) -> Rig:
 
     deltas = _blendshapes(positions, face, fw, fh, mouth_w, interior, i_base, p_base, patch_ids)
 
-    pivot = np.array([centre[0], pts[lm.NOSE_TIP, 1] + 0.1 * fh, side_depth + 0.25 * fw])
+    pivot = np.array([centre[0], pts[lm.NOSE_TIP, 1] + 0.1 * fh, side_depth + 0.1 * fw])
     irises = []
     for iris in (lm.LEFT_IRIS, lm.RIGHT_IRIS):
         ring = pts[list(iris[1:]), :2]
