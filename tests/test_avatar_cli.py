@@ -14,6 +14,20 @@ from aac.cli import main
 skimage_data = pytest.importorskip("skimage.data", reason="scikit-image (test extra) provides the astronaut photo")
 
 
+def _gl_problem() -> str | None:
+    from avatar.render import RendererUnavailable, create_context
+
+    try:
+        create_context().release()
+    except RendererUnavailable as exc:
+        return str(exc)
+    return None
+
+
+_GL_PROBLEM = _gl_problem()
+pytestmark = pytest.mark.skipif(_GL_PROBLEM is not None, reason=f"no OpenGL 3.3 through EGL: {_GL_PROBLEM}")
+
+
 @pytest.fixture
 def astronaut_jpg(tmp_path):
     image = cv2.resize(skimage_data.astronaut(), None, fx=2.5, fy=2.5, interpolation=cv2.INTER_LANCZOS4)
