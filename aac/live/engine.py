@@ -262,8 +262,8 @@ class LiveEngine:
             frame = renderer.render(params)
             state = OverlayState(caption=self.face.caption(t_frame), typing=self._typing, time_s=t_frame)
             draw(frame, state, self.settings.overlays)
+            self.last_frame, self.last_params = frame, params  # set first: outputs may look at them
             for out in self.video_outputs:
                 out.send(frame)
-            self.last_frame, self.last_params = frame, params
             self.stats.rendered += 1
             last_index = index

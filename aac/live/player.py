@@ -1,9 +1,10 @@
 """The live loop's one clock: the playback position of the audio the person hears.
 
-A thread writes 20 ms blocks to every sound output without pause, speech when there is
-some and silence otherwise, so the output device paces it. The clock is the number of samples
-the device has played (written minus still buffered); the video shows the frame for that
-time, so it cannot drift from the sound however long the call lasts.
+A thread writes speech to every sound output in 20 ms blocks, paced by the output device.
+While speech plays, the clock is the number of samples the device has played (written minus
+still buffered), so the video, which shows the frame for the clock's time, cannot drift from
+the sound however long the speech lasts. Between messages nothing is written (the next
+message then starts without waiting behind buffered silence) and the wall clock keeps time.
 """
 
 from __future__ import annotations
@@ -127,7 +128,10 @@ class ClockPlayer:
 
     def _run(self) -> None:
         while self._running:
-            block, _ = self._next_block()
+            block, segment = self._next_block()
+            if segment is None:
+                self._keep_time_in_silence()
+                continue
             for out in self.outputs:
                 try:
                     out.write(block)
@@ -140,3 +144,18 @@ class ClockPlayer:
                 self._written += len(block)
                 self._written_at = time.monotonic()
                 self._latency_s = latency
+
+    def _keep_time_in_silence(self) -> None:
+        """Nothing to say: write nothing, so the devices' buffers run empty and the next speech is
+        heard at once rather than after a buffer of silence. Until the buffer has played out the
+        clock follows the device (`position_s`); after that the wall clock keeps time, as if
+        silence were being played."""
+        time.sleep(BLOCK_S / 2)
+        now = time.monotonic()
+        with self._lock:
+            drained_at = self._written_at + self._latency_s
+            if now <= drained_at:
+                return
+            self._written += int(round((now - drained_at) * self.sample_rate_hz))
+            self._written_at = now
+            self._latency_s = 0.0
