@@ -132,9 +132,12 @@ def build_rig(image: np.ndarray, landmarks: np.ndarray) -> Rig:
     oval = face[oval_ids]
     centre = oval[:, :2].mean(0)
     direction = oval[:, :2] - centre
+    # Above, the hair needs room and a wide band to stretch over; below, the neck band stays
+    # short so that collars and shoulders are not dragged along.
     up = np.clip(-direction[:, 1] / np.linalg.norm(direction, axis=1), 0, 1)[:, None]
-    ring1 = centre + direction * (1.22 + 0.22 * up)
-    ring2 = centre + direction * (1.8 + 0.25 * up)
+    down = np.clip(direction[:, 1] / np.linalg.norm(direction, axis=1), 0, 1)[:, None]
+    ring1 = centre + direction * (1.22 + 0.22 * up - 0.1 * down)
+    ring2 = centre + direction * (1.8 + 0.35 * up - 0.3 * down)
     margin = 4.0
     ring2 = np.clip(ring2, margin, [CANVAS_WIDTH_PX - margin, CANVAS_HEIGHT_PX - margin])
     ring1 = np.clip(ring1, margin / 2 + 1, [CANVAS_WIDTH_PX - 3, CANVAS_HEIGHT_PX - 3])
@@ -150,7 +153,6 @@ def build_rig(image: np.ndarray, landmarks: np.ndarray) -> Rig:
     r2 = list(range(base + n, base + 2 * n))
     bd = list(range(base + 2 * n, base + 3 * n))
     cn = list(range(base + 3 * n, base + 3 * n + 4))
-    below_chin = np.clip((ring1[:, 1] - pts[lm.CHIN, 1]) / (0.3 * fh), 0, 1)
     positions = np.concatenate([
         face,
         np.column_stack([ring1, oval[:, 2] + 0.04 * fw]),
@@ -158,7 +160,7 @@ def build_rig(image: np.ndarray, landmarks: np.ndarray) -> Rig:
         np.column_stack([border, np.full(n, far)]),
         np.column_stack([corners, np.full(4, far)]),
     ])
-    head_weight = np.concatenate([np.ones(lm.N_MESH), 1.0 - 0.25 * below_chin, np.zeros(2 * n + 4)])
+    head_weight = np.concatenate([np.ones(lm.N_MESH), 1.0 - 0.4 * down[:, 0] ** 2, np.zeros(2 * n + 4)])
 
     tris = [tuple(t) for t in lm.mesh_triangles()]
     tris += _strip(oval_ids, r1) + _strip(r1, r2) + _strip(r2, bd)
