@@ -1,0 +1,104 @@
+"""`aac-avatar bench soak --minutes N`: the live engine left running, speaking now and then.
+
+Frames go to an in-memory camera backend at the profile's default size (1280x720, 30 fps);
+speech goes to a paced output (real-time, no device), so the run needs no sound server.
+Reported: frames rendered and dropped, and memory (RSS) after warm-up and at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure(minutes: float, width: int, height: int, fps: float, voice_id: str) -> dict:
+    """Run the engine for `minutes`, one message every 8 seconds; return its figures."""
+    import pyvirtualcam
+
+    from aac.live.engine import EngineSettings, LiveEngine
+    from aac.live.video_outputs import VirtualCameraOutput
+    from avatar.render import Renderer
+    from avatar.rig import load_rig
+    from profiles.store import BUNDLED_DIR
+    from speech.registry import get_voice
+
+    class MemoryCamera:
+        def __init__(self, width, height, fps, fourcc, device, **kwargs):
+            self.frames = 0
+
+        def send(self, frame):
+            self.frames += 1
+
+        def close(self):
+            pass
+
+        def device(self):
+            return "memory"
+
+        def native_fourcc(self):
+            return None
+
+    pyvirtualcam.register_backend("aac-soak-memory", MemoryCamera)
+    rig = load_rig(BUNDLED_DIR / "default" / "rig.npz")
+    voice = get_voice(voice_id)
+    settings = EngineSettings(width=width, height=height, fps=fps)
+    camera = VirtualCameraOutput(width, height, fps, backend="aac-soak-memory")
+    engine = LiveEngine(lambda: Renderer(rig, width, height), voice, settings, video_outputs=[camera])
+    engine.start()
+    lines = ("Hello, how are you today?", "I would like a cup of tea, please.", "That is very kind of you.",
+             "Could we go for a walk later?", "I am listening.")
+    warm_up_s = 20.0
+    time.sleep(warm_up_s)
+    start = engine.status()
+    rss_start = _rss_mb()
+    t_end = time.monotonic() + minutes * 60
+    i = 0
+    while time.monotonic() < t_end:
+        engine.say(lines[i % len(lines)])
+        i += 1
+        time.sleep(min(8.0, max(0.0, t_end - time.monotonic())))
+    end = engine.status()
+    rss_end = _rss_mb()
+    engine.close()
+    rendered = end.frames_rendered - start.frames_rendered
+    dropped = end.frames_dropped - start.frames_dropped
+    return {
+        "minutes": minutes,
+        "frame_size": f"{width}x{height}",
+        "fps_target": fps,
+        "messages": i,
+        "frames_rendered": rendered,
+        "frames_dropped": dropped,
+        "dropped_percent": round(100.0 * dropped / max(1, rendered + dropped), 3),
+        "fps_delivered": round(rendered / (minutes * 60), 2),
+        "rss_mb_start": round(rss_start, 1),
+        "rss_mb_end": round(rss_end, 1),
+        "rss_growth_mb": round(rss_end - rss_start, 1),
+        "problems": "; ".join(end.problems) or "none",
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    from aac.commands.bench import print_figures
+
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    print_figures(measure(args.minutes, width, height, args.fps, args.voice), args.json)
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("soak", help="run the live engine for minutes: dropped frames, memory growth")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--minutes", type=float, default=10.0, help="how long to run after a 20 s warm-up")
+    parser.add_argument("--size", default="1280x720", help="frame size, WIDTHxHEIGHT")
+    parser.add_argument("--fps", type=float, default=30.0, help="frames per second")
+    parser.add_argument("--voice", default="piper:en_US-joe-medium", help="the voice that speaks")
+    parser.set_defaults(func=run)
