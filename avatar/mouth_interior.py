@@ -69,8 +69,8 @@ def build_interior(upper_lip_center: np.ndarray, lower_lip_center: np.ndarray, m
                     np.full_like(angles, z_px + 30)], axis=1)
     start = 0
     positions += [center, *rim]
-    deep = np.clip(lip_rgb * 0.22, 0, 1)
-    colors += [np.append(deep * 1.6, 1), *[np.append(deep * 0.7, 1)] * len(rim)]
+    deep = np.clip(lip_rgb * np.array([0.36, 0.2, 0.2]), 0, 1)  # a dark red throat, not a grey hole
+    colors += [np.append(deep * 1.3, 1), *[np.append(deep * 0.45, 1)] * len(rim)]
     jaw += [0.5, *np.clip(np.sin(angles) * 1.2 + 0.3, 0, 1)]
     tip += [0.0] * (1 + len(rim))
     tris += _fan(center, rim, start)

@@ -46,10 +46,17 @@ def frame_photo(image: np.ndarray, scale: float, offset: np.ndarray) -> np.ndarr
     mask = cv2.warpAffine(np.full(src.shape[:2], 255, np.uint8), matrix, size, flags=cv2.INTER_NEAREST)
     if mask.min() == 255:
         return inside
-    # Past the photo's edge: its mirror image, heavily blurred, faded in over a band inside
-    # the edge so no seam shows when a wide output looks past a narrow photo.
-    mirrored = cv2.warpAffine(src, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT101)
-    mirrored = cv2.GaussianBlur(mirrored, (0, 0), 16)
+    # Past the photo's edge: its edge colours drawn outward and blurred (a mirror image would
+    # show ghost faces around a tight crop), faded in over a band inside the edge so no seam
+    # shows when a wide output looks past a narrow photo.
+    small = cv2.resize(inside, (CANVAS_WIDTH_PX // 8, CANVAS_HEIGHT_PX // 8), interpolation=cv2.INTER_AREA)
+    near = cv2.resize(cv2.GaussianBlur(small, (0, 0), 3), size, interpolation=cv2.INTER_CUBIC).astype(np.float32)
+    # further out, fade to the mean colour of the photo's rim so the streaks die away
+    rim = (mask > 0) & (cv2.erode(mask, np.ones((5, 5), np.uint8)) == 0)
+    far = inside[rim].reshape(-1, 3).mean(0) if rim.any() else inside.reshape(-1, 3).mean(0)
+    distance = cv2.distanceTransform((mask == 0).astype(np.uint8), cv2.DIST_L2, 5)
+    t = np.clip(distance / (0.3 * CANVAS_HEIGHT_PX), 0, 1)[..., None]
+    mirrored = near * (1 - t) + far * t
     band = max(4, int(0.02 * CANVAS_HEIGHT_PX))
     inner = cv2.erode(mask, np.ones((2 * band + 1, 2 * band + 1), np.uint8))
     alpha = cv2.GaussianBlur(inner.astype(np.float32) / 255.0, (0, 0), band / 2)[..., None]
