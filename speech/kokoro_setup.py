@@ -372,5 +372,5 @@ def set_up_kokoro(
     partial = _partial(folder / MANIFEST_FILENAME)
     partial.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     os.replace(partial, folder / MANIFEST_FILENAME)
-    progress("Kokoro is set up: see its voices with `aac-avatar voices --backend kokoro`")
+    progress(f"Kokoro's files are in place in {folder}")
     return folder

@@ -50,8 +50,10 @@ def _ensure_kokoro_onnx(install: bool) -> None:
 
 
 def run_kokoro(args: argparse.Namespace) -> int:
-    _ensure_kokoro_onnx(install=not args.no_install)
+    # The files first: they need nothing but numpy, so a bad part is reported before any install.
     set_up_kokoro(destination=args.dir, from_dir=args.from_dir, force=args.force)
+    _ensure_kokoro_onnx(install=not args.no_install)
+    print("Kokoro is set up: see its voices with `aac-avatar voices --backend kokoro`")
     return 0
 
 
