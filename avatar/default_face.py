@@ -202,9 +202,10 @@ def draw_default_face(width: int = WIDTH_PX, height: int = HEIGHT_PX) -> np.ndar
     c.rgb *= (1 - fringe * 0.25 * (1 - _lambert(c, cx - 40 * s, 260 * s, 200 * s, 120 * s)))[..., None]
     # side hair down to the jaw, then combed strands over all the hair
     for side in (-1, 1):
-        side_hair = c.polygon([(cx + side * 150 * s, 320 * s), (cx + side * 205 * s, 380 * s),
-                               (cx + side * 200 * s, 560 * s), (cx + side * 168 * s, 600 * s),
-                               (cx + side * 160 * s, 430 * s)], blur=4 * s)
+        # beside the jaw, not over it: the jaw moves when the mouth opens, the hair must not
+        side_hair = c.polygon([(cx + side * 150 * s, 320 * s), (cx + side * 208 * s, 380 * s),
+                               (cx + side * 204 * s, 550 * s), (cx + side * 176 * s, 585 * s),
+                               (cx + side * 163 * s, 430 * s)], blur=4 * s)
         c.paint(side_hair, [0.22, 0.14, 0.1])
     hair = np.clip(fringe + c.ellipse(cx, cy - 40 * s, 205 * s, 235 * s, soft=6) * (1 - face), 0, 1)
     for _ in range(420):

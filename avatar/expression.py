@@ -54,6 +54,13 @@ def basis_weights(params: np.ndarray) -> np.ndarray:
     w = p[_SINGLE].copy()
     has_second = _SECOND >= 0
     w[has_second] *= p[_SECOND[has_second]]
+    # The lids follow the eyes: looking up lifts the upper lids, looking down lowers them
+    # (and hides what a shift of the iris alone would get wrong at the lid's edge).
+    gaze_y = float(p[PARAM_INDEX["gaze_y"]])
+    w[BASIS_NAMES.index("eye_wide")] = min(1.0, w[BASIS_NAMES.index("eye_wide")] + 0.35 * max(gaze_y, 0.0))
+    for blink in ("blink_left", "blink_right"):
+        k = BASIS_NAMES.index(blink)
+        w[k] = min(1.0, w[k] + 0.3 * max(-gaze_y, 0.0))
     # Lids cannot pass each other: a full blink already brings the lower lid up.
     for blink, squint in (("blink_left", "squint_left"), ("blink_right", "squint_right")):
         k = BASIS_NAMES.index(squint)
@@ -79,7 +86,7 @@ def head_pose(params: np.ndarray, face_width_px: float, face_height_px: float) -
 
 
 def gaze_shift(params: np.ndarray, iris_radius_px: float) -> np.ndarray:
-    """Iris displacement (x, y) in canvas pixels: up to 0.8 iris radii sideways and 0.45 up or down."""
+    """Iris displacement (x, y) in canvas pixels: up to 0.8 iris radii sideways and 0.35 up or down."""
     gx = float(np.clip(params[PARAM_INDEX["gaze_x"]], -1, 1))
     gy = float(np.clip(params[PARAM_INDEX["gaze_y"]], -1, 1))
-    return np.array([gx * 0.8 * iris_radius_px, -gy * 0.45 * iris_radius_px], dtype=np.float32)
+    return np.array([gx * 0.8 * iris_radius_px, -gy * 0.35 * iris_radius_px], dtype=np.float32)

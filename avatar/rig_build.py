@@ -303,7 +303,9 @@ def _blendshapes(positions, face, fw, fh, mouth_w, interior, i_base, p_base, pat
     vert = np.clip(dy / (1 + 0.9 * np.maximum(dx - half, 0)), 0, 1)
     chin_y = face[lm.CHIN, 1]
     neck = np.clip(1 - (positions[:, 1] - chin_y) / (0.3 * fh), 0, 1)
-    m = in_front * vert * neck
+    # and nothing at the far sides, where the jaw's angle meets the hair and ears
+    sides = 1 - np.clip((dx - 0.3 * fw) / (0.18 * fw), 0, 1)
+    m = in_front * vert * neck * sides
     # the lower lip opens as an arc, not a sliding bar: most in the middle, least at the corners
     m[lo_ + li] = 0.3 + 0.7 * np.sqrt(1 - u_of(lo_ + li) ** 2)
     m[corners] = 0.2
