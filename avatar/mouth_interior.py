@@ -75,7 +75,7 @@ def build_interior(upper_lip_center: np.ndarray, lower_lip_center: np.ndarray, m
     tip += [0.0] * (1 + len(rim))
     tris += _fan(center, rim, start)
 
-    # tongue: a flattened dome lying behind the lower teeth; its front rises with tongue_up
+    # tongue: a flattened dome lying behind the lower teeth; its upper edge rises with tongue_up
     start = len(positions)
     t_center = np.array([cx, y_low + 0.05 * w, z_px + 20])
     angles = np.linspace(0, 2 * np.pi, 20, endpoint=False)
@@ -97,6 +97,20 @@ def build_interior(upper_lip_center: np.ndarray, lower_lip_center: np.ndarray, m
     jaw += [1.0] * len(verts)
     tip += [0.0] * len(verts)
     tris += row
+
+    # the tongue's tip in front of the lower teeth: a strip from the tongue's resting top edge
+    # to that edge raised by tongue_up; with the tongue down its two rows coincide (no area)
+    start = len(positions)
+    upper_rim = [k for k in range(len(t_rim)) if np.sin(angles[k]) < -0.2]
+    upper_rim.sort(key=lambda k: t_rim[k][0])
+    for k in upper_rim:
+        positions += [t_rim[k], t_rim[k]]
+        colors += [np.append(tongue * 0.8, 1), np.append(tongue * 0.95, 1)]
+        jaw += [0.85, 0.85]
+        tip += [0.0, float(np.clip(-np.sin(angles[k]), 0, 1))]
+    for i in range(len(upper_rim) - 1):
+        a, b, c, d = start + 2 * i, start + 2 * i + 1, start + 2 * i + 2, start + 2 * i + 3
+        tris += [(a, b, d), (a, d, c)]
 
     # upper teeth: from behind the upper lip down to a biting edge a little below it
     start = len(positions)

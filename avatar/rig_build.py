@@ -115,9 +115,12 @@ def _strip(inner: list[int], outer: list[int]) -> list[tuple[int, int, int]]:
     return tris
 
 
-def _mean_colour(texture: np.ndarray, points: np.ndarray) -> np.ndarray:
+def _mean_colour(texture: np.ndarray, points: np.ndarray, hole: np.ndarray | None = None) -> np.ndarray:
+    """Mean RGB (0..1) inside a polygon, less an optional inner polygon (the lips without the teeth)."""
     mask = np.zeros(texture.shape[:2], np.uint8)
     cv2.fillPoly(mask, [np.round(points).astype(np.int32)], 1)
+    if hole is not None:
+        cv2.fillPoly(mask, [np.round(hole).astype(np.int32)], 0)
     if mask.sum() == 0:
         return np.array([0.6, 0.45, 0.4])
     return texture[mask.astype(bool)].reshape(-1, 3).mean(0) / 255.0
@@ -189,7 +192,8 @@ def build_rig(image: np.ndarray, landmarks: np.ndarray) -> Rig:
     mouth_w = float(np.linalg.norm(face[lm.MOUTH_CORNERS[1], :2] - face[lm.MOUTH_CORNERS[0], :2]))
     lip_poly = np.concatenate([face[list(lm.LIPS_UPPER_OUTER), :2], face[list(lm.LIPS_LOWER_OUTER)[::-1], :2]])
     cheek_poly = face[[205, 50, 118, 117, 123, 147, 187], :2]
-    lip_rgb = _mean_colour(texture, lip_poly)
+    mouth_poly = np.concatenate([face[list(lm.LIPS_UPPER_INNER), :2], face[list(lm.LIPS_LOWER_INNER)[::-1], :2]])
+    lip_rgb = _mean_colour(texture, lip_poly, hole=mouth_poly)
     skin_rgb = _mean_colour(texture, cheek_poly)
     interior = build_interior(face[13], face[14], mouth_w, lip_rgb, skin_rgb, float(face[[13, 14], 2].mean()))
     i_base = len(positions)
