@@ -318,6 +318,14 @@ def _model_is_good(path: Path, spec: ModelSpec) -> bool:
     return path.is_file() and _sha256_of(path) == spec.sha256
 
 
+def _voices_are_good(path: Path) -> bool:
+    try:
+        with np.load(path) as voices:
+            return bool(voices.files) and all(voices[n].shape == (STYLE_ROWS, 1, STYLE_DIM) for n in voices.files)
+    except (OSError, ValueError, zipfile.BadZipFile):
+        return False
+
+
 def set_up_kokoro(
     destination: Path | None = None,
     from_dir: Path | None = None,
@@ -337,7 +345,7 @@ def set_up_kokoro(
     model = model_path(folder)
     voices = voices_path(folder)
     need_model = force or not _model_is_good(model, spec)
-    need_voices = force or not voices.is_file()
+    need_voices = force or not _voices_are_good(voices)
     if not need_model:
         progress(f"  model already in place, checksum ok ({model})")
     if not need_voices:

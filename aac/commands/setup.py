@@ -53,6 +53,8 @@ def run_kokoro(args: argparse.Namespace) -> int:
     # The files first: they need nothing but numpy, so a bad part is reported before any install.
     set_up_kokoro(destination=args.dir, from_dir=args.from_dir, force=args.force)
     _ensure_kokoro_onnx(install=not args.no_install)
+    if args.dir is not None and args.dir.expanduser().resolve() != kokoro_dir().resolve():
+        print(f"The aid looks in {kokoro_dir()}: set AAC_AVATAR_KOKORO_DIR={args.dir} for it to find these files.")
     print("Kokoro is set up: see its voices with `aac-avatar voices --backend kokoro`")
     return 0
 
