@@ -8,15 +8,6 @@ import numpy as np
 from avatar import params
 from avatar.render import Renderer
 
-# Emotions as the rig shows them at full strength (examples for the sheet, not the motion model's).
-EMOTION_EXAMPLES: dict[str, dict[str, float]] = {
-    "happy": {"mouth_smile": 0.9, "cheek_raise": 0.8, "squint_left": 0.3, "squint_right": 0.3},
-    "sad": {"brow_inner_up": 1.0, "mouth_frown": 0.8, "gaze_y": -0.4},
-    "angry": {"brow_down": 1.0, "lips_pressed": 0.7, "lips_together": 1.0, "squint_left": 0.4, "squint_right": 0.4},
-    "surprised": {"eye_wide": 1.0, "brow_outer_up": 1.0, "brow_inner_up": 0.8, "jaw_open": 0.45,
-                  "mouth_funnel": 0.3},
-}
-
 
 def sheet_entries() -> list[tuple[str, dict[str, float]]]:
     """Label and parameters of every tile, in order."""
@@ -34,7 +25,10 @@ def sheet_entries() -> list[tuple[str, dict[str, float]]]:
         ("brow outer up", {"brow_outer_up": 1.0}),
         ("brow down", {"brow_down": 1.0}),
     ]
-    entries += [(f"emotion {name}", dict(shape)) for name, shape in EMOTION_EXAMPLES.items()]
+    # the emotions as the motion layer will show them, at full intensity
+    from avatar.motion.emotion import EXPRESSIONS
+
+    entries += [(f"emotion {name}", dict(shape)) for name, shape in EXPRESSIONS.items() if name != "neutral"]
     entries += [
         ("gaze left", {"gaze_x": -1.0}),
         ("gaze right", {"gaze_x": 1.0}),
