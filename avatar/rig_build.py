@@ -34,7 +34,7 @@ def framing_transform(landmarks: np.ndarray) -> tuple[float, np.ndarray]:
 
 
 def frame_photo(image: np.ndarray, scale: float, offset: np.ndarray) -> np.ndarray:
-    """The canvas texture: the photo scaled and shifted; where the photo ends, its mirrored edge, blurred."""
+    """The canvas texture: the photo scaled and shifted; past its edges, its edge colours, blurred and fading."""
     matrix = np.array([[scale, 0, offset[0]], [0, scale, offset[1]]], dtype=np.float64)
     src = image
     if scale < 0.7:  # shrink first with area averaging: warpAffine alone would alias
@@ -56,12 +56,12 @@ def frame_photo(image: np.ndarray, scale: float, offset: np.ndarray) -> np.ndarr
     far = inside[rim].reshape(-1, 3).mean(0) if rim.any() else inside.reshape(-1, 3).mean(0)
     distance = cv2.distanceTransform((mask == 0).astype(np.uint8), cv2.DIST_L2, 5)
     t = np.clip(distance / (0.3 * CANVAS_HEIGHT_PX), 0, 1)[..., None]
-    mirrored = near * (1 - t) + far * t
+    fill = near * (1 - t) + far * t
     band = max(4, int(0.02 * CANVAS_HEIGHT_PX))
     inner = cv2.erode(mask, np.ones((2 * band + 1, 2 * band + 1), np.uint8))
     alpha = cv2.GaussianBlur(inner.astype(np.float32) / 255.0, (0, 0), band / 2)[..., None]
     alpha = np.minimum(alpha, mask[..., None] / 255.0)
-    return (inside * alpha + mirrored * (1 - alpha)).round().astype(np.uint8)
+    return (inside * alpha + fill * (1 - alpha)).round().astype(np.uint8)
 
 
 def _soft_field(xy: np.ndarray, anchors: np.ndarray, anchor_deltas: np.ndarray, sigma: float,
