@@ -7,12 +7,14 @@ set explicitly (onnxruntime ignores `taskset`; the renderer needs the other core
 
 Timing: the model's encoder predicts how many frames each phoneme lasts (its `Clip`
 output, one 600-sample frame at 24 kHz each: the audio is exactly 600 x the frame count).
-The released graph does not output it, so it is added as a graph output in memory. Two
-measured quirks are corrected against the audio itself: the leading pad token holds
-0.3-0.45 s of silence (trimmed, so speech starts sooner; the first phone starts where the
-sound does), and the last phone's duration includes the sentence's trailing pause (its end
-is moved to where the sound ends, the rest becomes a pause). And the audio runs about
-20 ms ahead of the frame counts, so the phone boundaries are moved 20 ms earlier.
+The released graph does not output it; `aac-avatar setup kokoro` stores the model with
+that output added (see `speech.kokoro_setup.add_duration_output`). Three quirks, measured
+here, are corrected against the audio itself:
+- the leading pad token holds 0.3-0.45 s of silence: trimmed, so speech starts sooner, and
+  the first phone starts where the sound does;
+- the last phone's frames include the sentence's closing pause: it ends where the sound
+  ends, and the rest is a pause;
+- the audio runs about 20 ms ahead of the frame counts: every boundary moves 20 ms earlier.
 """
 
 from __future__ import annotations
@@ -108,20 +110,6 @@ def list_kokoro_voices(folder: Path | None = None) -> list[VoiceInfo]:
     return [_info(name) for name in _voice_names(folder)]
 
 
-def _duration_output(model) -> str | None:
-    """The name of the per-token duration tensor, added as a graph output; None if the graph has none."""
-    outputs = {o.name for o in model.graph.output}
-    if "duration" in outputs:  # exports made with kokoro-onnx's own script already have it
-        return "duration"
-    import onnx
-
-    for node in model.graph.node:
-        if node.op_type == "Clip" and node.name.startswith("/encoder/"):
-            model.graph.output.append(onnx.ValueInfoProto(name=node.output[0]))
-            return node.output[0]
-    return None
-
-
 @dataclass
 class _KokoroModel:
     session: object
@@ -131,29 +119,26 @@ class _KokoroModel:
 
 
 def load_kokoro_model(path: Path, intra_op_threads: int = 1) -> _KokoroModel:
-    """The model with its duration output, on an onnxruntime session with our thread settings.
+    """The model (with the duration output setup added) on an onnxruntime session with our thread settings.
 
     Raises BackendUnavailableError naming the file when it is missing or corrupt.
     """
     try:
-        import onnx
         import onnxruntime
     except ImportError as exc:
         raise BackendUnavailableError(NOT_INSTALLED) from exc
     try:
-        model = onnx.load(str(path))
-        duration = _duration_output(model)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = intra_op_threads
         options.inter_op_num_threads = 1
-        session = onnxruntime.InferenceSession(
-            model.SerializeToString(), sess_options=options, providers=["CPUExecutionProvider"]
-        )
-    except Exception as exc:  # onnx and onnxruntime raise their own error types
+        session = onnxruntime.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises its own error types
         raise BackendUnavailableError(
             f"the Kokoro model {path} is missing or corrupt ({type(exc).__name__}); "
             "run `aac-avatar setup kokoro --force`"
         ) from exc
+    # Setup adds "duration"; a model without it still speaks, with lips from the audio.
+    duration = "duration" if "duration" in {o.name for o in session.get_outputs()} else None
     inputs = {i.name: i.type for i in session.get_inputs()}
     # Older exports name the token input "tokens", newer ones "input_ids".
     tokens_input = "input_ids" if "input_ids" in inputs else "tokens"

