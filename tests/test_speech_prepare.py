@@ -33,8 +33,9 @@ def test_composed_text_is_ready_before_speak_and_is_a_hit(preparer):
     parts = list(preparer.take(text))
     assert preparer.stats["hits"] == 2 and preparer.stats["misses"] == 0
     assert [p.text for p in parts] == ["I would like a cup of tea.", "With milk, please."]
-    direct = preparer.voice.synthesize_sentence("With milk, please.")
-    assert parts[1].duration_s == pytest.approx(direct.duration_s, abs=0.01)
+    again = list(preparer.take(text))  # the same prepared audio, not a new synthesis (Piper's varies)
+    assert all(a.audio is b.audio for a, b in zip(parts, again, strict=True))
+    assert parts[1].duration_s > 0.5
 
 
 def test_text_never_composed_is_a_miss_and_still_spoken(preparer):

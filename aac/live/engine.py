@@ -250,13 +250,9 @@ class LiveEngine:
             if index <= last_index:
                 time.sleep(max(0.0005, (last_index + 1) / fps - t))
                 continue
-            missed = index - last_index - 1 if last_index >= 0 else 0
-            if missed > 0:
+            missed = index - last_index - 1
+            if last_index >= 0 and missed > 0:
                 self.stats.dropped += missed
-                for out in self.video_outputs:
-                    if isinstance(out, Mp4Recorder) and frame is not None:
-                        for _ in range(missed):  # the recording keeps its timeline
-                            out.send(frame)
             t_frame = index / fps
             params = self.face.params(t_frame)
             frame = renderer.render(params)
@@ -264,6 +260,11 @@ class LiveEngine:
             draw(frame, state, self.settings.overlays)
             self.last_frame, self.last_params = frame, params  # set first: outputs may look at them
             for out in self.video_outputs:
+                if isinstance(out, Mp4Recorder):
+                    # a recording's frame k is the clock's frame k: fill frames not drawn (the start-up,
+                    # drops) with this one, so the speech placed by clock time stays in sync
+                    for _ in range(missed):
+                        out.send(frame)
                 out.send(frame)
             self.stats.rendered += 1
             last_index = index
