@@ -189,3 +189,31 @@ def test_shipped_default_rig_is_current():
     assert rig is not None, "profiles/bundled/default/rig.npz was not built from photo.png"
     for path in (DEFAULT_DIR / "photo.png", DEFAULT_DIR / "rig.npz"):
         assert path.stat().st_size < 2_000_000
+
+
+@pytest.mark.parametrize("style", ["watercolour", "pencil"])
+def test_artistic_portraits_make_working_rigs(tmp_path, astronaut_photo, detector, style):
+    photo = cv2.cvtColor(cv2.imread(str(astronaut_photo)), cv2.COLOR_BGR2RGB)
+    if style == "watercolour":
+        art = cv2.stylization(photo, sigma_s=60, sigma_r=0.45)
+    else:
+        art = cv2.pencilSketch(photo, sigma_s=60, sigma_r=0.07, shade_factor=0.05)[1]
+    path = tmp_path / f"{style}.png"
+    cv2.imwrite(str(path), cv2.cvtColor(art, cv2.COLOR_RGB2BGR))
+    renderer = Renderer(rig_from_photo(path, detector), SIZE, SIZE)
+    try:
+        # the landmark model reads these styles too loosely to measure lips on; judge the pixels
+        neutral = _render(renderer)
+        reference = framed_photo(renderer.rig, SIZE, SIZE)
+        mask = face_mask(neutral.shape, _landmarks(detector, reference))
+        mse = float(((neutral[mask].astype(np.float64) - reference[mask]) ** 2).mean())
+        assert 10 * np.log10(255**2 / max(mse, 1e-10)) >= 35.0
+        pts = _landmarks(detector, reference)
+        x0, y0 = np.floor(pts[list(lm.LIPS_LOWER_OUTER), :2].min(0)).astype(int)
+        x1, y1 = np.ceil(pts[list(lm.LIPS_LOWER_OUTER), :2].max(0)).astype(int)
+        opened = _render(renderer, jaw_open=0.8)
+        mouth_change = np.abs(opened[y0:y1, x0:x1].astype(int) - neutral[y0:y1, x0:x1]).mean()
+        assert mouth_change > 20, f"the mouth region changed by only {mouth_change:.1f} levels"
+        assert np.array_equal(opened[:40, :40], neutral[:40, :40])
+    finally:
+        renderer.release()
