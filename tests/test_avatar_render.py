@@ -217,3 +217,14 @@ def test_artistic_portraits_make_working_rigs(tmp_path, astronaut_photo, detecto
         assert np.array_equal(opened[:40, :40], neutral[:40, :40])
     finally:
         renderer.release()
+
+
+def test_lower_lip_and_chin_drop_together(face):
+    _, renderer = face
+    rig = renderer.rig
+    jaw = rig.deltas[rig.basis_names.index("jaw_open")]
+    lip, chin, nose = jaw[lm.LIPS_LOWER_OUTER[5], 1], jaw[lm.CHIN, 1], jaw[lm.NOSE_TIP, 1]
+    mouth_width = np.linalg.norm(rig.landmarks[lm.MOUTH_CORNERS[1], :2] - rig.landmarks[lm.MOUTH_CORNERS[0], :2])
+    assert lip > 0.3 * mouth_width  # the contract: about 40% of the mouth width at full open
+    assert 0.8 * lip <= chin <= 1.2 * lip, f"lower lip drops {lip:.1f} px, chin {chin:.1f} px"
+    assert nose == 0.0
