@@ -148,7 +148,7 @@ def test_frames_are_deterministic(face):
     assert np.array_equal(batch[0], _render(renderer, **values))
 
 
-def test_shut_eyed_render_is_refused_as_a_photo(face, detector):
+def test_shut_eyed_and_turned_renders_are_refused_as_photos(face, detector):
     name, renderer = face
     big = Renderer(renderer.rig, 1000, 1000, context=renderer.ctx)
     try:
@@ -156,6 +156,10 @@ def test_shut_eyed_render_is_refused_as_a_photo(face, detector):
         with pytest.raises(PhotoProblem, match="eyes look closed"):
             check_photo(shut, name, detector)
         check_photo(big.render(params.neutral()).copy(), name, detector)  # open eyes pass
+        for yaw in (30.0, -30.0):
+            turned = big.render(params.from_dict({"head_yaw_deg": yaw})).copy()
+            with pytest.raises(PhotoProblem, match="turned"):
+                check_photo(turned, name, detector)
     finally:
         big.release()
 
