@@ -61,6 +61,8 @@ _STRESS = {"ˈ", "ˌ"}
 _MODIFIERS = {"ː", "ˑ", "\u0303", "ʰ", "ʲ", "→", "↓", "↗", "↘"}
 _PAUSES = set(';:,.!?—…"()“”')
 _LEAD_S = 0.02  # silence kept before the first sound
+# Silence kept after the last sound: the pause between sentences (the model leaves 0.3-0.5 s).
+_TAIL_S = 0.3
 _MIN_PHONE_S = 0.01
 _SILENCE_DB = -40.0  # relative to the loudest 5 ms frame, like the timing tests
 # The audio runs about 20 ms ahead of the frame counts (measured: the shift that puts the
@@ -198,7 +200,7 @@ def _sound_bounds(audio: np.ndarray) -> tuple[int, int] | None:
 
 
 def _fit_to_sound(audio: np.ndarray, spans: list[list]) -> tuple[np.ndarray, list[list]]:
-    """Trim the leading silence and fit the first and last phones to where the sound is."""
+    """Trim the silence before and after the sound and fit the first and last phones to where it is."""
     bounds = _sound_bounds(audio)
     spoken = [i for i, s in enumerate(spans) if s[0] != "_"]
     if bounds is None or not spoken:
@@ -229,6 +231,7 @@ def _fit_to_sound(audio: np.ndarray, spans: list[list]) -> tuple[np.ndarray, lis
     spans = [s for s in spans[: last + 1] if s[2] > s[1]]
     if spans and spans[0][1] > 0:
         spans.insert(0, ["_", 0, spans[0][1]])
+    audio = audio[: offset + int(_TAIL_S * SAMPLE_RATE_HZ)]
     if spans[-1][2] < len(audio):
         spans.append(["_", spans[-1][2], len(audio)])
     return audio, spans

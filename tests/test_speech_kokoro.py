@@ -302,6 +302,9 @@ def test_speech_starts_promptly(heart):
     u = heart.synthesize("Yes.")
     first_sound = next(p.start_s for p in u.phones if p.viseme != "sil")
     assert first_sound <= 0.05  # the model's 0.3-0.45 s of leading silence is trimmed
+    from tests.speech_checks import speech_end_s
+
+    assert u.duration_s - speech_end_s(u) <= 0.31  # and its trailing silence held to 0.3 s
 
 
 @_real
