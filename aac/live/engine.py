@@ -222,7 +222,7 @@ class LiveEngine:
             self.stats.first_audio_s.setdefault(message_id, segment.start_s)
             for out in self.video_outputs:
                 if isinstance(out, Mp4Recorder):
-                    out.add_audio(segment.audio, at_frame=int(round(segment.start_s * self.settings.fps)))
+                    out.add_audio(segment.audio, at_s=segment.start_s)
 
         return place
 

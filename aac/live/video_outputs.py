@@ -173,9 +173,9 @@ class Mp4Recorder(VideoOutput):
             if due > self._audio_samples:
                 self._write_pcm(np.zeros(due - self._audio_samples, np.float32))
 
-    def add_audio(self, audio: np.ndarray, at_frame: int) -> None:
-        """Place speech so that its first sample plays with frame `at_frame`."""
-        start = int(round(at_frame * self.sample_rate_hz / self.fps))
+    def add_audio(self, audio: np.ndarray, at_s: float) -> None:
+        """Place speech so that its first sample plays at `at_s` (frame k shows at k / fps)."""
+        start = int(round(at_s * self.sample_rate_hz))
         with self._audio_lock:
             if self._ffmpeg is None:
                 return
