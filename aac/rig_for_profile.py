@@ -7,14 +7,26 @@ from pathlib import Path
 
 import platformdirs
 
+from profiles.errors import ProfileError
 from profiles.store import BUNDLED_DIR, DEFAULT_NAME, LoadedProfile
 
 DEFAULT_FACE = BUNDLED_DIR / DEFAULT_NAME / "photo.png"
 
 
 def photo_of(loaded: LoadedProfile) -> Path:
-    """The profile's photo, or the default face (of no real person) when it names none."""
-    return loaded.photo_path or DEFAULT_FACE
+    """The profile's photo, or the default face (of no real person) when it names none.
+
+    A real person's face is animated only with their (or their guardian's) recorded consent.
+    """
+    if loaded.photo_path is None:
+        return DEFAULT_FACE
+    if not loaded.profile.consent.agreed:
+        raise ProfileError(
+            f"{loaded.directory / 'profile.yaml'}: the profile has a photo but no consent is recorded, so its face "
+            "is not animated. Fix: once the person pictured (or their guardian) agrees, set consent.agreed: true "
+            "and consent.agreed_by (or run `aac-avatar profile new`); or remove avatar.photo to use the default face"
+        )
+    return loaded.photo_path
 
 
 def rig_cache_path(loaded: LoadedProfile) -> Path:
