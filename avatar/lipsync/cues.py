@@ -64,4 +64,4 @@ def mouth_cues(
         path = align(out.probs, viseme_sequence(text_visemes))
         if path is not None:
             return MouthCues(path, out.openness, "audio+text", duration_s)
-    return MouthCues(out.probs.argmax(axis=1), out.openness, "audio", duration_s)
+    return MouthCues(out.visemes(), out.openness, "audio", duration_s)

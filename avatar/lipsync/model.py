@@ -18,9 +18,15 @@ from avatar.lipsync.features import FPS, N_MELS, SAMPLE_RATE_HZ, log_mel
 from avatar.lipsync.resample import StreamResampler
 from avatar.motion.errors import MotionError
 from avatar.motion.rhubarb import VISEME_SHAPE_INDEX
+from speech.visemes import VISEMES
 
+_PP = VISEMES.index("PP")
 DEFAULT_MODEL_PATH = Path(__file__).with_name("visemes.onnx")
 _SILENT_FEATURE = float(np.log(1e-8))
+# Closed lips are brief and easy to miss; favouring them a little shows more closures for few
+# false ones. Chosen on training voices speaking the held-out sentences (not on held-out voices):
+# 1.0 -> 88% closures / 3.1% false, 1.6 -> 91% / 3.9%, 2.0 -> 93% / 4.4%.
+CLOSURE_BIAS = 1.6
 
 
 @dataclass(frozen=True)
@@ -36,11 +42,18 @@ class LipsyncFrames:
     def n_frames(self) -> int:
         return int(self.probs.shape[0])
 
-    def shapes(self) -> np.ndarray:
+    def shapes(self, closure_bias: float = CLOSURE_BIAS) -> np.ndarray:
         """Most likely Rhubarb shape (index into rhubarb.SHAPES) of each frame."""
         by_shape = np.zeros((self.n_frames, int(VISEME_SHAPE_INDEX.max()) + 1), dtype=np.float32)
         np.add.at(by_shape.T, VISEME_SHAPE_INDEX, self.probs.T)
+        by_shape[:, 0] *= closure_bias  # shape A, closed lips
         return by_shape.argmax(axis=1)
+
+    def visemes(self, closure_bias: float = CLOSURE_BIAS) -> np.ndarray:
+        """Most likely viseme (index into speech.visemes.VISEMES) of each frame."""
+        p = self.probs.copy()
+        p[:, _PP] *= closure_bias
+        return p.argmax(axis=1)
 
 
 class LipsyncModel:

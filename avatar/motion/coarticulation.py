@@ -22,7 +22,7 @@ _PP = VISEMES.index("PP")
 
 # How strongly each viseme holds the lips against its neighbours.
 DOMINANCE: dict[str, float] = {
-    "sil": 0.5, "PP": 1.0, "FF": 0.9, "TH": 0.45, "DD": 0.3, "kk": 0.25, "CH": 0.8, "SS": 0.6,
+    "sil": 0.5, "PP": 0.7, "FF": 0.7, "TH": 0.45, "DD": 0.3, "kk": 0.25, "CH": 0.8, "SS": 0.6,
     "nn": 0.3, "RR": 0.6, "aa": 0.75, "E": 0.65, "ih": 0.65, "oh": 0.8, "ou": 0.85,
 }
 _ALPHA = np.array([DOMINANCE[v] for v in VISEMES], dtype=np.float32)
