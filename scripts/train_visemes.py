@@ -2,8 +2,10 @@
 """Train the audio-to-viseme model, export it to ONNX, and judge it on held-out voices.
 
     .venv/bin/pip install -e '.[train]'          # torch==2.13.0 (CPU), only needed here
-    .venv/bin/python scripts/make_viseme_data.py  # about 2 minutes: aligned multi-voice speech
-    .venv/bin/python scripts/train_visemes.py     # about 15 minutes on 2 cores
+    .venv/bin/python scripts/train_visemes.py     # about 20 minutes on 2 cores
+
+The first run makes the training data (scripts/make_viseme_data.py --scale 1.5, about two
+minutes: aligned multi-voice speech in build/viseme-data) when the folder is empty.
 
 Fixed seed. The model: two causal 1-D convolutions over 40 log-mel bands, a GRU, a viseme
 head (15 classes) and a mouth-openness head. For each new 10 ms frame it answers for the
@@ -46,7 +48,12 @@ def load_data(folder: Path) -> list[tuple[np.ndarray, np.ndarray, str]]:
     items = []
     files = sorted(folder.glob("*.npz"))
     if not files:
-        sys.exit(f"no data in {folder}: run scripts/make_viseme_data.py first")
+        print(f"no data in {folder}: making it (scripts/make_viseme_data.py --scale 1.5)", flush=True)
+        import subprocess
+
+        script = Path(__file__).with_name("make_viseme_data.py")
+        subprocess.run([sys.executable, str(script), "--out", str(folder), "--scale", "1.5"], check=True)
+        files = sorted(folder.glob("*.npz"))
     for f in files:
         d = np.load(f)
         a_off = np.concatenate([[0], np.cumsum(d["audio_lengths"])])
