@@ -144,11 +144,13 @@ def draw_default_face(width: int = WIDTH_PX, height: int = HEIGHT_PX) -> np.ndar
         c.paint(c.ellipse(ex + side * -2 * s, eye_y, 5.5 * s, 5.5 * s, soft=0.8) * opening, [0.04, 0.03, 0.03])
         c.paint(c.ellipse(ex - 5 * s, eye_y - 5 * s, 2.6 * s, 2.6 * s, soft=0.8) * opening, [1, 1, 1])
         # upper lid line and lashes, lower lid line
-        c.paint(c.stroke(top, 4.0 * s, blur=0.9), [0.12, 0.07, 0.06])
+        c.paint(c.stroke(top + [0, 1.2 * s], 5.5 * s, blur=0.9), [0.12, 0.07, 0.06])  # lid rim and lash line
         for k in range(3, len(top) - 2, 2):
             p = top[k]
             out = np.array([(p[0] - ex) * 0.35, -4 * s])
             c.paint(c.stroke([p, p + out], 1.2 * s, blur=0.7) * 0.6, [0.1, 0.06, 0.05])
+        # the lower lid's rim: a pink waterline, so a closed eye shows no white under its lashes
+        c.paint(c.stroke(bottom - [0, 2.5 * s], 6.0 * s, blur=1.0) * 0.9, [0.78, 0.52, 0.48])
         c.paint(c.stroke(bottom, 1.6 * s, blur=1.0) * 0.6, [0.45, 0.27, 0.24])
 
         # brow: a tapered band of short strokes
