@@ -219,6 +219,7 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=1, help="torch threads (batches are made in one more process)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--log-every", type=int, default=100)
+    ap.add_argument("--closure-weight", type=float, default=2.0, help="loss weight of p/b/m frames")
     ap.add_argument("--eval-sentences", type=int, default=10, help="held-out sentences per held-out voice")
     args = ap.parse_args()
 
@@ -237,7 +238,7 @@ def main() -> int:
     model = build_model(sample.mean(0), sample.std(0) + 1e-3)
     opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-4)
     class_weight = torch.ones(len(VISEMES))
-    class_weight[VISEMES.index("PP")] = 2.0
+    class_weight[VISEMES.index("PP")] = args.closure_weight
     ce = torch.nn.CrossEntropyLoss(weight=class_weight, reduction="none")
     batches = torch.utils.data.DataLoader(
         Batches(items, args.batch, args.steps, args.seed), batch_size=None, num_workers=1

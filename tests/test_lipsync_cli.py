@@ -67,6 +67,7 @@ def test_text_makes_the_cues_follow_the_words(speech_wav, capsys):
     path, utt = speech_wav
     free = _cues(capsys, path, "--format", "rhubarb-json")
     guided = _cues(capsys, path, "--format", "rhubarb-json", "--text", TEXT)
+    assert _cues(capsys, path, "--text", TEXT)["method"] == "audio+text"
 
     def frames(doc):
         ids = np.zeros(int(utt.duration_s * 100), dtype=np.int64)
@@ -79,7 +80,8 @@ def test_text_makes_the_cues_follow_the_words(speech_wav, capsys):
         s = LipsyncScore()
         s.add(utt.phones, frames(doc), np.zeros(len(frames(doc))))
         scores.append(s.figures())
-    assert scores[1]["speech_frame_accuracy"] >= scores[0]["speech_frame_accuracy"] - 0.02
+    # knowing the words, only the timing is left to find (here 0.83 -> 0.91 of speech frames)
+    assert scores[1]["speech_frame_accuracy"] >= scores[0]["speech_frame_accuracy"] + 0.04
     assert scores[1]["closures_shown"] >= 0.9
 
 
