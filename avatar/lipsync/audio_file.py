@@ -8,7 +8,7 @@ import numpy as np
 
 from avatar.motion.errors import MotionError
 
-MAX_DURATION_S = 3 * 60 * 60
+MAX_DURATION_S = 60 * 60  # a longer file would need gigabytes of memory
 
 
 def load_audio(path: str | Path) -> tuple[np.ndarray, int]:
@@ -28,7 +28,7 @@ def load_audio(path: str | Path) -> tuple[np.ndarray, int]:
     if info.frames == 0:
         raise MotionError(f"{path}: the audio file holds no samples")
     if info.frames / info.samplerate > MAX_DURATION_S:
-        raise MotionError(f"{path}: audio longer than 3 hours; split it into parts")
+        raise MotionError(f"{path}: audio longer than an hour; split it into parts of an hour or less")
     try:
         audio, rate = sf.read(str(path), dtype="float32", always_2d=True)
     except (RuntimeError, sf.LibsndfileError) as exc:
