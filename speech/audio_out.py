@@ -48,14 +48,14 @@ class AudioOutput(abc.ABC):
 class PulseOutput(AudioOutput):
     """A playback stream to a PulseAudio sink (`device` None = the default sink)."""
 
-    def __init__(self, sample_rate_hz: int, device: str | None = None, latency_ms: int = 40) -> None:
+    def __init__(self, sample_rate_hz: int, device: str | None = None, latency_ms: int = 100) -> None:
         import pasimple
 
         self.sample_rate_hz = sample_rate_hz
         self.device = device
         bytes_per_second = sample_rate_hz * 4
         try:
-            # A short target buffer keeps the first sample near the speaker: every 100 ms is felt.
+            # The target buffer: deep enough that a busy machine does not starve the speaker.
             self._stream = pasimple.PaSimple(
                 pasimple.PA_STREAM_PLAYBACK,
                 pasimple.PA_SAMPLE_FLOAT32LE,
@@ -160,11 +160,12 @@ class PacedOutput(AudioOutput):
         pass
 
 
-def open_output(sample_rate_hz: int, device: str | None = None, latency_ms: int = 40) -> AudioOutput:
+def open_output(sample_rate_hz: int, device: str | None = None, latency_ms: int = 100) -> AudioOutput:
     """The platform's playback stream to `device` (None = default speakers).
 
-    `latency_ms` is the audio buffered ahead of the speaker: shorter starts speech sooner,
-    longer survives a busy machine without gaps.
+    `latency_ms` is how much audio may be buffered ahead of the speaker: more survives a busy
+    machine without gaps. It does not delay the start of speech when the stream starts empty
+    (as the live engine leaves it between messages): the first blocks fill it at once.
     """
     if sys.platform.startswith("linux"):
         return PulseOutput(sample_rate_hz, device, latency_ms)

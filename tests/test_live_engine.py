@@ -18,7 +18,7 @@ from profiles.store import BUNDLED_DIR
 from speech.registry import get_voice
 
 W, H, FPS = 320, 180, 30.0
-LIVE_LATENCY_MS = 40
+LIVE_LATENCY_MS = 100
 
 
 @pytest.fixture(scope="module")
