@@ -1,59 +1,48 @@
-"""The avatar rig of a profile: loaded from its cache, or built from the profile's photo once."""
+"""The avatar rig of a profile: from its cache, or built from the profile's photo once and cached."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-import platformdirs
-
 from profiles.errors import ProfileError
-from profiles.store import BUNDLED_DIR, DEFAULT_NAME, LoadedProfile
+from profiles.store import BUNDLED_DIR, DEFAULT_NAME, LoadedProfile, ProfileStore
 
 DEFAULT_FACE = BUNDLED_DIR / DEFAULT_NAME / "photo.png"
+DEFAULT_RIG = BUNDLED_DIR / DEFAULT_NAME / "rig.npz"
 
 
-def photo_of(loaded: LoadedProfile) -> Path:
-    """The profile's photo, or the default face (of no real person) when it names none.
+def face_files(loaded: LoadedProfile, for_calls: bool = True) -> tuple[Path, Path]:
+    """The photo the face comes from and where its rig is cached: the profile's own, or the
+    shipped default face (of no real person) when it names no photo.
 
-    A real person's face is animated only with their (or their guardian's) recorded consent.
+    A real person's face goes into calls and videos (`for_calls`) only with their (or their
+    guardian's) recorded consent; a caregiver may still look at it while setting up.
     """
     if loaded.photo_path is None:
-        return DEFAULT_FACE
-    if not loaded.profile.consent.agreed:
+        return DEFAULT_FACE, DEFAULT_RIG
+    if for_calls and not loaded.profile.consent.agreed:
         raise ProfileError(
             f"{loaded.directory / 'profile.yaml'}: the profile has a photo but no consent is recorded, so its face "
             "is not animated. Fix: once the person pictured (or their guardian) agrees, set consent.agreed: true "
             "and consent.agreed_by (or run `aac-avatar profile new`); or remove avatar.photo to use the default face"
         )
-    return loaded.photo_path
+    return loaded.photo_path, loaded.rig_path
 
 
-def rig_cache_path(loaded: LoadedProfile) -> Path:
-    """Where the rig is cached: the profile's folder, or (for the read-only shipped default)
-    the user's cache folder."""
-    if loaded.bundled:
-        cache = Path(platformdirs.user_cache_dir("aac-avatar", appauthor=False)) / "rigs"
-        return cache / f"{loaded.profile.name}-{loaded.profile.avatar.rig}"
-    return loaded.rig_path
-
-
-def load_profile_rig(loaded: LoadedProfile, quiet: bool = False):
-    """The profile's rig; built (a second or two) and cached when missing or made from another photo."""
+def load_profile_rig(store: ProfileStore, loaded: LoadedProfile, quiet: bool = False, for_calls: bool = True):
+    """The profile's rig; built (about a second) when missing or made from another photo, and then
+    cached in the profile (never in the shipped default, which ships its rig)."""
     from avatar.from_photo import cached_rig, rig_from_photo
-    from avatar.rig import save_rig
+    from avatar.rig import rig_to_bytes
 
-    photo = photo_of(loaded)
-    shipped = loaded.resolve(loaded.profile.avatar.rig) if loaded.bundled else None
-    for candidate in (shipped, rig_cache_path(loaded)):
-        if candidate is not None:
-            rig = cached_rig(photo, candidate)
-            if rig is not None:
-                return rig
+    photo, rig_path = face_files(loaded, for_calls)
+    rig = cached_rig(photo, rig_path)
+    if rig is not None:
+        return rig
     if not quiet:
         print(f"building the avatar from {photo} (once; it is cached)...", file=sys.stderr)
     rig = rig_from_photo(photo)
-    path = rig_cache_path(loaded)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    save_rig(rig, path)
+    if loaded.photo_path is not None and not loaded.bundled:
+        store.write_file(loaded.profile.name, loaded.profile.avatar.rig, rig_to_bytes(rig))
     return rig

@@ -35,28 +35,22 @@ def _store(args: argparse.Namespace):
 
 def profile_face(args: argparse.Namespace, name: str) -> ProfileFace:
     """Resolve a profile's photo and rig paths (the shipped default face when it names no photo)."""
-    from profiles.store import BUNDLED_DIR
+    from aac.rig_for_profile import face_files
 
     loaded = _store(args).open(name)
     outputs = loaded.profile.outputs
-    if loaded.photo_path is None:
-        folder = BUNDLED_DIR / "default"
-        return ProfileFace(folder / "photo.png", folder / "rig.npz", False, outputs.width, outputs.height)
-    return ProfileFace(loaded.photo_path, loaded.rig_path, not loaded.bundled, outputs.width, outputs.height)
+    photo, rig = face_files(loaded, for_calls=False)  # a local preview while setting up
+    writable = loaded.photo_path is not None and not loaded.bundled
+    return ProfileFace(photo, rig, writable, outputs.width, outputs.height)
 
 
 def load_face_rig(args: argparse.Namespace, name: str):
     """The rig of a profile: from its cache when it matches the photo, else built (and cached when allowed)."""
-    from avatar.from_photo import cached_rig, rig_from_photo
-    from avatar.rig import rig_to_bytes
+    from aac.rig_for_profile import load_profile_rig
 
+    store = _store(args)
     face = profile_face(args, name)
-    rig = cached_rig(face.photo, face.rig)
-    if rig is None:
-        rig = rig_from_photo(face.photo)
-        if face.writable:
-            _store(args).write_file(name, face.rig.name, rig_to_bytes(rig))
-    return rig, face
+    return load_profile_rig(store, store.open(name), quiet=True, for_calls=False), face
 
 
 def _parse_sets(pairs: list[str]) -> dict[str, float]:

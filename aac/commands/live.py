@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     loaded = ProfileStore(args.profiles_dir).open(args.profile)
     settings = engine_settings(loaded.profile, fps=args.fps)
     voice = open_voice(voice_request(args), explicit=bool(args.voice))
-    rig = load_profile_rig(loaded)
+    rig = load_profile_rig(ProfileStore(args.profiles_dir), loaded)
     audio, video, notes, cleanup = _outputs(args, loaded, settings, voice)
     for note in notes:
         print(note, file=sys.stderr, flush=True)

@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     loaded = ProfileStore(args.profiles_dir).open(args.profile)
     settings = engine_settings(loaded.profile, args.width, args.height, args.fps)
     voice = open_voice(voice_request(args), explicit=bool(args.voice))
-    renderer = Renderer(load_profile_rig(loaded), settings.width, settings.height)
+    renderer = Renderer(load_profile_rig(ProfileStore(args.profiles_dir), loaded), settings.width, settings.height)
     try:
         figures = render_message(renderer, voice, text, settings, args.output, args.emotion, args.intensity)
     finally:
