@@ -7,9 +7,9 @@ import time
 
 import numpy as np
 import pytest
-import pyvirtualcam
 
 from aac.live.engine import EngineSettings, LiveEngine
+from aac.live.memory_camera import register_memory_camera
 from aac.live.overlays import OverlaySettings
 from aac.live.video_outputs import FrameCollector, Mp4Recorder, VirtualCameraOutput
 from avatar.render import Renderer
@@ -31,42 +31,6 @@ def voice():
     return get_voice("espeak:en-us")
 
 
-class MemoryCamera:
-    """A pyvirtualcam backend that keeps what it is sent, with arrival times (registered per test)."""
-
-    instances: list = []
-    fail_on_open = False
-    fail_after: int | None = None
-
-    def __init__(self, width, height, fps, fourcc, device, **kwargs):
-        if MemoryCamera.fail_on_open:
-            raise RuntimeError("camera driver not loaded")
-        self.width, self.height = width, height
-        self.frames: list[tuple[float, tuple]] = []
-        MemoryCamera.instances.append(self)
-
-    def send(self, frame):
-        if MemoryCamera.fail_after is not None and len(self.frames) >= MemoryCamera.fail_after:
-            raise OSError("device unplugged")
-        self.frames.append((time.monotonic(), frame.size))  # pyvirtualcam hands backends flat RGB
-
-    def close(self):
-        pass
-
-    def device(self):
-        return "memory"
-
-    def native_fourcc(self):
-        return None
-
-
-@pytest.fixture
-def memory_camera():
-    MemoryCamera.instances, MemoryCamera.fail_on_open, MemoryCamera.fail_after = [], False, None
-    pyvirtualcam.register_backend("aac-test-memory", MemoryCamera)
-    return MemoryCamera
-
-
 def make_engine(rig, voice, outputs, audio=None, overlays=None, prepare=False):
     settings = EngineSettings(width=W, height=H, fps=FPS, overlays=overlays or OverlaySettings())
     return LiveEngine(lambda: Renderer(rig, W, H), voice, settings, audio_outputs=audio, video_outputs=outputs,
@@ -80,7 +44,9 @@ def wait_idle(engine, timeout_s=30.0):
     assert engine.idle()
 
 
-def test_frames_reach_the_camera_at_size_and_rate(rig, voice, memory_camera):
+def test_frames_reach_the_camera_at_size_and_rate(rig, voice):
+    arrived = []
+    register_memory_camera("aac-test-memory", lambda frame: arrived.append((time.monotonic(), frame.size)))
     camera = VirtualCameraOutput(W, H, FPS, backend="aac-test-memory")
     assert not camera.error
     engine = make_engine(rig, voice, [camera])
@@ -90,7 +56,7 @@ def test_frames_reach_the_camera_at_size_and_rate(rig, voice, memory_camera):
     engine.say("Hello, I am here.")
     time.sleep(2.0)
     engine.close()
-    frames = [f for f in memory_camera.instances[0].frames if f[0] >= t0]
+    frames = [f for f in arrived if f[0] >= t0]  # pyvirtualcam hands backends flat RGB
     assert all(size == H * W * 3 for _, size in frames)
     rate = (len(frames) - 1) / (frames[-1][0] - frames[0][0])
     assert 25 <= rate <= 31  # about 30 fps, never faster than the clock
@@ -193,13 +159,12 @@ def test_captions_follow_the_words(rig, voice):
     assert shown[-1].startswith("One two three") and "seven." in shown[-1]
 
 
-def test_camera_failing_on_open_or_mid_stream_leaves_the_engine_running(rig, voice, memory_camera):
-    memory_camera.fail_on_open = True
-    broken = VirtualCameraOutput(W, H, FPS, backend="aac-test-memory")
+def test_camera_failing_on_open_or_mid_stream_leaves_the_engine_running(rig, voice):
+    register_memory_camera("aac-test-no-driver", fail_on_open="camera driver not loaded")
+    broken = VirtualCameraOutput(W, H, FPS, backend="aac-test-no-driver")
     assert "camera driver not loaded" in broken.error
-    memory_camera.fail_on_open = False
-    memory_camera.fail_after = 10
-    unplugged = VirtualCameraOutput(W, H, FPS, backend="aac-test-memory")
+    register_memory_camera("aac-test-unplugged", fail_after=10)
+    unplugged = VirtualCameraOutput(W, H, FPS, backend="aac-test-unplugged")
     collector = FrameCollector()
     engine = make_engine(rig, voice, [broken, unplugged, collector])
     engine.start()

@@ -76,37 +76,11 @@ def _sound_server_reachable() -> bool:
         return False
 
 
-def _camera_backend(engine_ref: list, arrivals: list):
-    from avatar.params import PARAM_INDEX
-
-    jaw_index = PARAM_INDEX["jaw_open"]
-
-    class MemoryCamera:
-        def __init__(self, width, height, fps, fourcc, device, **kwargs):
-            pass
-
-        def send(self, frame):
-            engine = engine_ref[0]
-            jaw = float(engine.last_params[jaw_index]) if engine.last_params is not None else 0.0
-            arrivals.append((time.monotonic(), jaw))
-
-        def close(self):
-            pass
-
-        def device(self):
-            return "memory"
-
-        def native_fourcc(self):
-            return None
-
-    return MemoryCamera
-
-
 def _run_voice(voice_id: str, n: int, prepared: bool, rig, size: tuple[int, int], mic_device: str) -> dict:
-    import pyvirtualcam
-
     from aac.live.engine import EngineSettings, LiveEngine
+    from aac.live.memory_camera import register_memory_camera
     from aac.live.video_outputs import VirtualCameraOutput
+    from avatar.params import PARAM_INDEX
     from avatar.render import Renderer
     from speech.audio_out import open_output
     from speech.registry import get_voice
@@ -116,7 +90,13 @@ def _run_voice(voice_id: str, n: int, prepared: bool, rig, size: tuple[int, int]
     settings = EngineSettings(width=width, height=height, fps=30.0)
     arrivals: list[tuple[float, float]] = []
     engine_ref: list = []
-    pyvirtualcam.register_backend("aac-bench-memory", _camera_backend(engine_ref, arrivals))
+    jaw = PARAM_INDEX["jaw_open"]
+
+    def arrived(frame) -> None:
+        params = engine_ref[0].last_params if engine_ref else None  # what this frame was rendered from
+        arrivals.append((time.monotonic(), float(params[jaw]) if params is not None else 0.0))
+
+    register_memory_camera("aac-bench-memory", arrived)
     camera = VirtualCameraOutput(width, height, 30.0, backend="aac-bench-memory")
     out = open_output(voice.sample_rate_hz, mic_device)
     recorder = _Recorder("aac_avatar_microphone", voice.sample_rate_hz)

@@ -21,32 +21,15 @@ def _rss_mb() -> float:
 
 def measure(minutes: float, width: int, height: int, fps: float, voice_id: str) -> dict:
     """Run the engine for `minutes`, one message every 8 seconds; return its figures."""
-    import pyvirtualcam
-
     from aac.live.engine import EngineSettings, LiveEngine
+    from aac.live.memory_camera import register_memory_camera
     from aac.live.video_outputs import VirtualCameraOutput
     from avatar.render import Renderer
     from avatar.rig import load_rig
     from profiles.store import BUNDLED_DIR
     from speech.registry import get_voice
 
-    class MemoryCamera:
-        def __init__(self, width, height, fps, fourcc, device, **kwargs):
-            self.frames = 0
-
-        def send(self, frame):
-            self.frames += 1
-
-        def close(self):
-            pass
-
-        def device(self):
-            return "memory"
-
-        def native_fourcc(self):
-            return None
-
-    pyvirtualcam.register_backend("aac-soak-memory", MemoryCamera)
+    register_memory_camera("aac-soak-memory")
     rig = load_rig(BUNDLED_DIR / "default" / "rig.npz")
     voice = get_voice(voice_id)
     settings = EngineSettings(width=width, height=height, fps=fps)
