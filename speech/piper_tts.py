@@ -118,23 +118,50 @@ def load_piper(files: PiperFiles, intra_op_threads: int = 1):
             f"the Piper voice config {files.config_path} is missing or corrupt ({exc}); reinstall the voice"
         ) from exc
     try:
-        model = onnx.load(str(files.model_path))
-        try:
-            add_alignment_output(model)
-        except ValueError:
-            pass  # already patched on disk
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = intra_op_threads
         options.inter_op_num_threads = 1
-        session = onnxruntime.InferenceSession(
-            model.SerializeToString(), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        source = _aligned_model(files.model_path, onnx, add_alignment_output)
+        session = onnxruntime.InferenceSession(source, sess_options=options, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnx raises its own DecodeError types, onnxruntime its own
         raise BackendUnavailableError(
             f"the Piper voice model {files.model_path} is missing or corrupt "
             f"({type(exc).__name__}); reinstall the voice"
         ) from exc
     return PiperVoice(config=config, session=session)
+
+
+def _aligned_model(model_path: Path, onnx, add_alignment_output) -> str | bytes:
+    """The model with Piper's alignment output added: a file cached beside the user's other caches
+    (made once), or the patched bytes when no cache can be written.
+
+    Patching in memory at every start costs about 100 MB more memory for the life of the process.
+    """
+    import os
+    import tempfile
+
+    import platformdirs
+
+    stat = model_path.stat()
+    cache = Path(platformdirs.user_cache_dir("aac-avatar", appauthor=False)) / "piper"
+    cached = cache / f"{model_path.stem}-{stat.st_size}-{int(stat.st_mtime)}-aligned.onnx"
+    if cached.is_file():
+        return str(cached)
+    model = onnx.load(str(model_path))
+    try:
+        add_alignment_output(model)
+    except ValueError:
+        pass  # already patched on disk
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=cache, suffix=".part", delete=False) as tmp:
+            tmp.write(model.SerializeToString())
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.replace(tmp.name, cached)
+        return str(cached)
+    except OSError:
+        return model.SerializeToString()
 
 
 def _piper_phones(alignments, sample_rate_hz: int) -> list[tuple[str, float, float]]:
