@@ -243,3 +243,17 @@ def test_recording_keeps_mouth_and_voice_in_sync(rig, voice, tmp_path):
                         speech_motion(utterance, FPS).values[:, PARAM_INDEX["jaw_open"]], FPS)
     assert measured.correlation > 0.3  # the mouth really follows the voice
     assert abs(measured.offset_ms - own) <= 34  # the engine adds at most about a frame
+
+
+def test_preview_window_shows_frames_with_the_dummy_video_driver(rig, voice, monkeypatch):
+    from aac.live.video_outputs import PreviewWindow
+
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")  # no display here: SDL's dummy driver
+    window = PreviewWindow(W, H)
+    assert not window.error
+    engine = make_engine(rig, voice, [window])
+    engine.start()
+    time.sleep(1.0)
+    engine.close()
+    status = window.status()
+    assert status.running and window.frames_sent > 10
