@@ -97,6 +97,7 @@ class LiveEngine:
         self._ids = itertools.count(1)
         self._cancelled: set[int] = set()
         self._current_id = 0
+        self._unfinished = 0  # messages said and not yet played out (or dropped)
         self._lock = threading.Lock()
         self._typing = False
         self._running = False
@@ -124,6 +125,8 @@ class LiveEngine:
         MotionControls(emotion=message.emotion, intensity=message.intensity)  # checks both, with a clear error
         self.stats.entered_s[message.id] = self.player.position_s()
         self._typing = False
+        with self._lock:
+            self._unfinished += 1
         self._messages.put(message)
         return message.id
 
@@ -135,15 +138,21 @@ class LiveEngine:
 
     def stop_speaking(self) -> None:
         """Interrupt now: the message being spoken and every queued one are dropped."""
+        closing = False
         with self._lock:
             while True:
                 try:
                     message = self._messages.get_nowait()
                 except queue.Empty:
                     break
-                if message is not None:
+                if message is None:
+                    closing = True
+                else:
                     self._cancelled.add(message.id)
+                    self._unfinished -= 1  # taken from the queue: the speech thread will not see it
             self._cancelled.add(self._current_id)
+        if closing:
+            self._messages.put(None)
         self._cut(None)
 
     def skip(self) -> None:
@@ -185,7 +194,8 @@ class LiveEngine:
 
     def idle(self) -> bool:
         """Nothing queued and nothing playing."""
-        return self._messages.empty() and not self.player.busy() and self._current_id == 0
+        with self._lock:
+            return self._unfinished == 0 and not self.player.busy()
 
     # -- speech thread ------------------------------------------------------------------
     def _speech_loop(self) -> None:
@@ -196,6 +206,7 @@ class LiveEngine:
                 return
             with self._lock:
                 if message.id in self._cancelled:
+                    self._unfinished -= 1
                     continue
                 self._current_id = message.id
             head = controls.head_motion * motion_energy(message.emotion, message.intensity)
@@ -215,6 +226,7 @@ class LiveEngine:
                 time.sleep(0.005)
             with self._lock:
                 self._current_id = 0
+                self._unfinished -= 1
 
     def _placer(self, message_id: int, part: SpokenPart):
         def place(segment: Segment) -> None:
