@@ -2,7 +2,7 @@
 """Train the audio-to-viseme model, export it to ONNX, and judge it on held-out voices.
 
     .venv/bin/pip install -e '.[train]'          # torch==2.13.0 (CPU), only needed here
-    .venv/bin/python scripts/train_visemes.py     # about 20 minutes on 2 cores
+    .venv/bin/python scripts/train_visemes.py     # 12-25 minutes on 2 cores (3000 steps)
 
 The first run makes the training data (scripts/make_viseme_data.py --scale 1.5, about two
 minutes: aligned multi-voice speech in build/viseme-data) when the folder is empty.
@@ -213,13 +213,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description="train the audio-to-viseme model")
     ap.add_argument("--data", type=Path, default=Path("build/viseme-data"))
     ap.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH)
-    ap.add_argument("--steps", type=int, default=2500)
+    ap.add_argument("--steps", type=int, default=3000)
     ap.add_argument("--batch", type=int, default=24)
-    ap.add_argument("--max-minutes", type=float, default=25.0, help="stop training after this long")
+    ap.add_argument("--max-minutes", type=float, default=45.0, help="stop training after this long")
     ap.add_argument("--threads", type=int, default=1, help="torch threads (batches are made in one more process)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--log-every", type=int, default=100)
-    ap.add_argument("--closure-weight", type=float, default=2.0, help="loss weight of p/b/m frames")
+    ap.add_argument("--closure-weight", type=float, default=3.0, help="loss weight of p/b/m frames")
     ap.add_argument("--eval-sentences", type=int, default=10, help="held-out sentences per held-out voice")
     args = ap.parse_args()
 
