@@ -105,3 +105,23 @@ def test_speaking_moves_the_head_more_than_idle():
         col = PARAM_INDEX[name]
         assert np.abs(np.diff(s[:, col])).sum() > 1.5 * np.abs(np.diff(i[:, col])).sum(), name
     assert s[:, PARAM_INDEX["jaw_open"]].max() > 0.4 and i[:, PARAM_INDEX["jaw_open"]].max() == 0.0
+
+
+def test_speech_brings_gaze_aversion_and_blinks_at_phrase_boundaries():
+    from avatar.motion.prosody import analyse, phrases, speech_gestures
+    from speech.registry import get_voice
+
+    utt = get_voice("espeak:en-us").synthesize("Well, I think so. What do you say? It will be sunny, and we can swim.")
+    p = analyse(utt.audio, utt.sample_rate_hz)
+    spans = phrases(p)
+    assert len(spans) >= 3
+    t = np.arange(int(utt.duration_s * 30)) / 30
+    looks, blinks = 0, 0
+    for seed in range(6):
+        g = speech_gestures(p, t, seed=seed)
+        looks += int(np.abs(g[:, PARAM_INDEX["gaze_x"]]).max() > 0.1)
+        blinks += int(g[:, PARAM_INDEX["blink_left"]].max() > 0.9)
+        # varied: no two seeds give the same head motion
+        assert not np.allclose(g[:, PARAM_INDEX["head_pitch_deg"]],
+                               speech_gestures(p, t, seed=seed + 100)[:, PARAM_INDEX["head_pitch_deg"]])
+    assert looks >= 3 and blinks >= 2

@@ -125,3 +125,12 @@ def test_phone_path_is_used_when_timing_exists_and_head_moves(espeak_utterances)
     track = track_for_utterance(utt, 30.0, MotionControls(seed=1))
     assert track.n_frames == int(np.ceil(utt.duration_s * 30))
     assert track.param("head_pitch_deg").std() > 0.3
+
+
+def test_piper_natural_voice_closes_lips_and_rests_in_silence():
+    voice = get_voice("piper:en_US-joe-medium")
+    for text in TEXTS[:2]:
+        utt = voice.synthesize(text)
+        assert utt.has_timing
+        _check_closures(utt, 30.0)
+        _check_silences(utt, 30.0)

@@ -46,7 +46,9 @@ def analyse(audio: np.ndarray, sample_rate_hz: int) -> Prosody:
     idx = np.arange(_WIN)[None, :] + HOP * np.arange(n)[:, None]
     frames = padded[idx]
     frames = frames - frames.mean(axis=1, keepdims=True)
-    energy = (frames**2).mean(axis=1)
+    # loudness over the frame's own 10 ms (pitch needs the longer window, pauses the shorter)
+    middle = frames[:, (_WIN - HOP) // 2 : (_WIN + HOP) // 2]
+    energy = (middle**2).mean(axis=1)
     db = 10 * np.log10(energy + 1e-10)
     db -= db.max()
     spec = np.fft.rfft(frames * np.hanning(_WIN), n=2 * _WIN, axis=1)
@@ -76,7 +78,7 @@ def _ease(t: np.ndarray, knots_t: list[float], knots_v: list[float], ramp_s: flo
     return out
 
 
-def phrases(p: Prosody, min_pause_s: float = 0.2) -> list[tuple[float, float]]:
+def phrases(p: Prosody, min_pause_s: float = 0.12) -> list[tuple[float, float]]:
     """Spans of speech separated by pauses longer than `min_pause_s`."""
     spans: list[tuple[float, float]] = []
     active = uniform_filter1d(p.speaking.astype(float), 5) > 0.5
@@ -101,7 +103,8 @@ def speech_gestures(p: Prosody, times_s: np.ndarray, seed: int = 0, amount: floa
     """Head and brow motion (times x params) that follows the prosody, sampled at `times_s`.
 
     Nods on loud, high accents; brows rise on the highest pitch peaks; each phrase turns and
-    tilts the head to a new random pose, and its end brings a small settling nod.
+    tilts the head to a new random pose, and its end brings a small settling nod; the eyes
+    often look away at a phrase's start, and a blink often falls in the pause after it.
     """
     rng = np.random.default_rng([seed, 11])
     out = np.zeros((len(times_s), len(PARAM_NAMES)), dtype=np.float32)
@@ -147,6 +150,20 @@ def speech_gestures(p: Prosody, times_s: np.ndarray, seed: int = 0, amount: floa
         yaw.append(yaw[-1] * 0.3)
         roll.append(roll[-1] * 0.3)
         pitch.append(0.0)
+    # people often look away as they start a phrase (planning it) and back at its end, and
+    # blink at the pause between phrases
+    for start, end in phrases(p):
+        if rng.random() < 0.5:
+            hold = min(end - start, rng.uniform(0.6, 1.6))
+            side = rng.choice([-1.0, 1.0])
+            away = _ease(t, [0.0, start, start + hold], [0.0, 1.0, 0.0], 0.05)
+            out[:, PARAM_INDEX["gaze_x"]] += side * rng.uniform(0.15, 0.35) * away
+            out[:, PARAM_INDEX["gaze_y"]] += rng.uniform(-0.15, 0.1) * away
+        if rng.random() < 0.35:
+            duration = rng.uniform(0.15, 0.3)
+            blink = _bump(t, end + 0.05 + duration / 2, duration)
+            out[:, PARAM_INDEX["blink_left"]] += blink
+            out[:, PARAM_INDEX["blink_right"]] += 0.97 * blink
     out[:, PARAM_INDEX["head_yaw_deg"]] += amount * _ease(t, knots_t, yaw, 0.6)
     out[:, PARAM_INDEX["head_roll_deg"]] += amount * _ease(t, knots_t, roll, 0.6)
     out[:, pitch_col] += amount * _ease(t, knots_t, pitch, 0.6)
