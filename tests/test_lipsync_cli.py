@@ -156,3 +156,14 @@ def test_eval_lipsync_reports_model_and_baseline(capsys):
             assert 0.0 <= figures[prefix + key] <= 1.0 or key == "openness_r"
     assert figures["utterances"] == 2 and figures["phones_closures_shown"] == 1.0
     assert figures["model_frame_accuracy"] > figures["loudness_frame_accuracy"]
+
+
+@pytest.mark.skipif(shutil.which("flite") is None, reason="flite is not installed (scripts/setup.sh)")
+def test_eval_lipsync_in_a_noisy_room(capsys):
+    args = ["eval", "lipsync", "--voice", "flite:awb", "--sentences", "3", "--json"]
+    assert main(args) == 0
+    clean = json.loads(capsys.readouterr().out)
+    assert main([*args, "--snr-db", "15", "--reverb-s", "0.5"]) == 0
+    noisy = json.loads(capsys.readouterr().out)
+    assert noisy["model_frame_accuracy"] < clean["model_frame_accuracy"]  # the room really is worse
+    assert noisy["model_frame_accuracy"] > noisy["loudness_frame_accuracy"]

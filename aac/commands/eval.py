@@ -14,13 +14,16 @@ def _lipsync(args: argparse.Namespace) -> int:
     from speech.registry import get_voice
 
     voices = tuple(args.voice) if args.voice else HELD_OUT_VOICES
-    figures = judge(args.model or DEFAULT_MODEL_PATH, voices, args.sentences, get_voice, per_voice=args.per_voice)
+    figures = judge(args.model or DEFAULT_MODEL_PATH, voices, args.sentences, get_voice, per_voice=args.per_voice,
+                    snr_db=args.snr_db, reverb_s=args.reverb_s)
     if args.phones:
         figures.update(_phone_path(voices, args.sentences, get_voice))
     if args.json:
         print(json.dumps(figures))
         return 0
     print(f"held-out voices: {', '.join(voices)}")
+    if args.snr_db is not None or args.reverb_s is not None:
+        print(f"degraded: noise {args.snr_db} dB below the speech, reverberation {args.reverb_s} s")
     print(f"{figures['utterances']} utterances, {figures['audio_s']:.1f} s of audio, judged at 100 frames/s "
           "in Rhubarb shapes")
     print(f"{'':24s}{'model':>10s}{'loudness':>10s}" + (f"{'phones':>10s}" if args.phones else ""))
@@ -68,6 +71,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     lip.add_argument("--model", type=Path, default=None, help="ONNX model to judge (default: the shipped one)")
     lip.add_argument("--phones", action="store_true", help="also judge the phone-timed path")
     lip.add_argument("--per-voice", action="store_true", help="also show figures for each voice")
+    lip.add_argument("--snr-db", type=float, default=None, help="add pink noise this far below the speech")
+    lip.add_argument("--reverb-s", type=float, default=None, help="add a room with this reverberation time (RT60)")
     lip.add_argument("--json", action="store_true", help="one JSON object")
     lip.set_defaults(func=_lipsync)
     parser.set_defaults(func=lambda args: parser.print_help() or 2)
