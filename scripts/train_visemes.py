@@ -65,6 +65,10 @@ def load_data(folder: Path) -> list[tuple[np.ndarray, np.ndarray, str]]:
     return items
 
 
+# how often and how strongly rooms are simulated (set from the command line before training)
+ROOM = {"reverb_prob": 0.3, "reverb_gain": 0.5}
+
+
 def augment(audio: np.ndarray, labels: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """One random variant of an utterance (labels follow any change of speed)."""
     x = audio
@@ -74,11 +78,11 @@ def augment(audio: np.ndarray, labels: np.ndarray, rng: np.random.Generator) -> 
         r = down / 100
         idx = np.minimum((np.arange(int(len(labels) / r)) * r).astype(int), len(labels) - 1)
         labels = labels[idx]
-    if rng.random() < 0.3:  # reverberation: an exponentially decaying noise tail
+    if rng.random() < ROOM["reverb_prob"]:  # reverberation: an exponentially decaying noise tail
         rt60 = rng.uniform(0.15, 0.7)
         n = int(rt60 * SAMPLE_RATE_HZ)
         t = np.arange(n) / SAMPLE_RATE_HZ
-        rir = rng.standard_normal(n) * np.exp(-6.9 * t / rt60) * rng.uniform(0.1, 0.5)
+        rir = rng.standard_normal(n) * np.exp(-6.9 * t / rt60) * rng.uniform(0.1, ROOM["reverb_gain"])
         rir[0] = 1.0
         x = fftconvolve(x, rir)[: len(x)].astype(np.float32)
         x /= max(np.abs(x).max(), 1e-6) / max(np.abs(audio).max(), 1e-6)
@@ -219,6 +223,8 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=1, help="torch threads (batches are made in one more process)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--log-every", type=int, default=100)
+    ap.add_argument("--reverb-prob", type=float, default=0.3, help="share of examples put in a room")
+    ap.add_argument("--reverb-gain", type=float, default=0.5, help="strongest reverberant tail (direct sound 1)")
     ap.add_argument("--closure-weight", type=float, default=3.0, help="loss weight of p/b/m frames")
     ap.add_argument("--eval-sentences", type=int, default=10, help="held-out sentences per held-out voice")
     args = ap.parse_args()
@@ -226,6 +232,7 @@ def main() -> int:
     import torch
 
     Batches = _batches_class()
+    ROOM.update(reverb_prob=args.reverb_prob, reverb_gain=args.reverb_gain)
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(args.seed)
