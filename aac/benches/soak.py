@@ -47,15 +47,23 @@ def measure(minutes: float, width: int, height: int, fps: float, voice_id: str) 
     time.sleep(10.0)
     start = engine.status()
     rss_start = _rss_mb()
-    t_end = time.monotonic() + minutes * 60
+    t_start = time.monotonic()
+    t_end = t_start + minutes * 60
+    samples: list[tuple[float, float]] = []  # (minutes, RSS MB), one per message
     i = 0
     while time.monotonic() < t_end:
         engine.say(lines[i % len(lines)])
         i += 1
         time.sleep(min(8.0, max(0.0, t_end - time.monotonic())))
+        samples.append(((time.monotonic() - t_start) / 60, _rss_mb()))
     end = engine.status()
     rss_end = _rss_mb()
     engine.close()
+    # the trend, not two noisy readings: a least-squares line through the readings of the run
+    import numpy as np
+
+    t, rss = np.array(samples).T if len(samples) > 2 else (np.array([0.0, 1.0]), np.array([rss_start, rss_end]))
+    slope_mb_per_min = float(np.polyfit(t, rss, 1)[0])
     rendered = end.frames_rendered - start.frames_rendered
     dropped = end.frames_dropped - start.frames_dropped
     return {
@@ -70,6 +78,8 @@ def measure(minutes: float, width: int, height: int, fps: float, voice_id: str) 
         "rss_mb_start": round(rss_start, 1),
         "rss_mb_end": round(rss_end, 1),
         "rss_growth_mb": round(rss_end - rss_start, 1),
+        "rss_mb_max": round(max([rss_start, rss_end, *(r for _, r in samples)]), 1),
+        "rss_trend_mb_per_10_min": round(10 * slope_mb_per_min, 1),
         "problems": "; ".join(end.problems) or "none",
     }
 

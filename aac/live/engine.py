@@ -10,8 +10,10 @@ Three threads share one clock (`ClockPlayer.position_s`, the audio heard so far)
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -29,6 +31,19 @@ from avatar.motion.speech_motion import speech_motion
 from speech.audio_out import AudioOutput, PacedOutput
 from speech.prepare import SpeechPreparer
 from speech.voice import Voice
+
+
+def _release_free_memory() -> None:
+    """Give freed heap back to the system after each message.
+
+    Each message allocates audio and motion arrays of new sizes on several threads; glibc keeps
+    what they free in per-thread arenas, and over an hour-long call that reads as growth.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):
+            pass  # not glibc
 
 
 @dataclass(frozen=True)
@@ -227,6 +242,7 @@ class LiveEngine:
             with self._lock:
                 self._current_id = 0
                 self._unfinished -= 1
+            _release_free_memory()
 
     def _placer(self, message_id: int, part: SpokenPart):
         def place(segment: Segment) -> None:
