@@ -46,12 +46,13 @@ def voice_request(args: argparse.Namespace) -> VoiceRequest:
     return VoiceRequest(args.voice or section.id, section.fallback_id, settings)
 
 
-def open_voice(request: VoiceRequest, explicit: bool) -> Voice:
+def open_voice(request: VoiceRequest, explicit: bool, threads: int = 1) -> Voice:
     """The voice to speak with. A voice named on the command line must load (its error is shown);
-    the profile's voice falls back to its fallback, and the failure is reported on stderr."""
+    the profile's voice falls back to its fallback, and the failure is reported on stderr.
+    `threads`: cores a neural voice may use (1 while the avatar renders on the other)."""
     if explicit:
-        return get_voice(request.voice_id, request.settings)
-    choice = get_voice_or_fallback(request.voice_id, request.fallback_id, request.settings)
+        return get_voice(request.voice_id, request.settings, threads)
+    choice = get_voice_or_fallback(request.voice_id, request.fallback_id, request.settings, threads)
     if choice.problem:
         print(f"aac-avatar: {choice.problem}", file=sys.stderr)
     return choice.voice

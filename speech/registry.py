@@ -20,6 +20,7 @@ class Backend:
     list_function: str
     voice_class: str
     summary: str
+    threaded: bool = False  # its model runs on onnxruntime threads (`intra_op_threads`)
 
     def _module(self) -> object:
         try:
@@ -31,18 +32,20 @@ class Backend:
         """The backend's voices; raises BackendUnavailableError when it is not installed."""
         return getattr(self._module(), self.list_function)()
 
-    def make(self, name: str, settings: VoiceSettings) -> Voice:
+    def make(self, name: str, settings: VoiceSettings, threads: int = 1) -> Voice:
         """A voice of this backend by its name without the "backend:" prefix."""
         cls: Callable[..., Voice] = getattr(self._module(), self.voice_class)
+        if self.threaded:
+            return cls(name, settings, intra_op_threads=threads)
         return cls(name, settings)
 
 
 BACKENDS: dict[str, Backend] = {
     b.name: b
     for b in (
-        Backend("piper", "speech.piper_tts", "list_piper_voices", "PiperVoice", "natural neural voices (Piper)"),
+        Backend("piper", "speech.piper_tts", "list_piper_voices", "PiperVoice", "natural neural voices (Piper)", True),
         Backend("espeak", "speech.espeak", "list_espeak_voices", "EspeakVoice", "espeak-ng, 130 languages"),
-        Backend("kokoro", "speech.kokoro", "list_kokoro_voices", "KokoroVoice", "Kokoro-82M neural voices"),
+        Backend("kokoro", "speech.kokoro", "list_kokoro_voices", "KokoroVoice", "Kokoro-82M neural voices", True),
         Backend("system", "speech.system", "list_system_voices", "SystemVoice", "the system's voices (pyttsx3)"),
     )
 }
@@ -81,8 +84,12 @@ def split_voice_id(voice_id: str) -> tuple[str, str]:
     return backend.lower(), name
 
 
-def get_voice(voice_id: str, settings: VoiceSettings | None = None) -> Voice:
-    """The voice named "backend:name"; unknown names raise VoiceNotFoundError listing the closest."""
+def get_voice(voice_id: str, settings: VoiceSettings | None = None, threads: int = 1) -> Voice:
+    """The voice named "backend:name"; unknown names raise VoiceNotFoundError listing the closest.
+
+    `threads` is how many cores a neural voice may use: 1 (the default) leaves the other core to
+    the live renderer; a command that renders nothing (`say`) may give it every core.
+    """
     backend_name, name = split_voice_id(voice_id)
     backend = BACKENDS.get(backend_name)
     if backend is None:
@@ -93,7 +100,7 @@ def get_voice(voice_id: str, settings: VoiceSettings | None = None) -> Voice:
         )
     if not name:
         raise VoiceNotFoundError(f"voice {voice_id!r} names no voice after {backend_name!r}: see `aac-avatar voices`")
-    return backend.make(name, settings or VoiceSettings())
+    return backend.make(name, settings or VoiceSettings(), threads)
 
 
 @dataclass(frozen=True)
@@ -104,13 +111,15 @@ class VoiceChoice:
     problem: str = ""
 
 
-def get_voice_or_fallback(voice_id: str, fallback_id: str, settings: VoiceSettings | None = None) -> VoiceChoice:
+def get_voice_or_fallback(
+    voice_id: str, fallback_id: str, settings: VoiceSettings | None = None, threads: int = 1
+) -> VoiceChoice:
     """The voice asked for, or the fallback (espeak-ng) when it cannot load; the failure is reported.
 
     A person must never be left without a voice because a model file broke.
     """
     try:
-        return VoiceChoice(get_voice(voice_id, settings))
+        return VoiceChoice(get_voice(voice_id, settings, threads))
     except SpeechError as exc:
-        fallback = get_voice(fallback_id, settings)
+        fallback = get_voice(fallback_id, settings, threads)
         return VoiceChoice(fallback, f"{exc} -- speaking with {fallback.info.id} instead")

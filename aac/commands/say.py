@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -20,7 +21,8 @@ def _write_wav(path: Path, audio, sample_rate_hz: int) -> None:
 
 def run(args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
-    voice = open_voice(voice_request(args), explicit=bool(args.voice))
+    # nothing renders while `say` speaks: a neural voice may use every core
+    voice = open_voice(voice_request(args), explicit=bool(args.voice), threads=os.cpu_count() or 1)
     try:
         if args.output or args.timings:
             utterance = voice.synthesize(text)
