@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import importlib.util
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from speech.kokoro_setup import is_set_up, model_path, voices_path
 from speech.utterance import TimedPhone, TimedWord, Utterance, concatenate
 from speech.visemes import viseme_for
 from speech.voice import Voice, VoiceInfo, VoiceSettings
+from speech.words import words_from_spans
 
 SAMPLE_RATE_HZ = 24000
 NOT_SET_UP = "Kokoro is not set up: run `aac-avatar setup kokoro`"
@@ -258,17 +258,7 @@ def _words(sentence: str, spans: list[list], symbols: list[str]) -> tuple[TimedW
     for n in groups:
         bounds.append((spoken[i][1] / rate, spoken[i + n - 1][2] / rate))
         i += n
-    texts = re.findall(r"\S+", sentence)
-    if len(texts) == len(bounds):
-        return tuple(TimedWord(t, s, e) for t, (s, e) in zip(texts, bounds, strict=True))
-    start_s, end_s = bounds[0][0], bounds[-1][1]
-    total = sum(len(t) for t in texts) or 1
-    words, at = [], start_s
-    for t in texts:
-        step = (end_s - start_s) * len(t) / total
-        words.append(TimedWord(t, at, at + step))
-        at += step
-    return tuple(words)
+    return words_from_spans(sentence, bounds)
 
 
 class KokoroVoice(Voice):

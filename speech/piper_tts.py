@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from speech.errors import BackendUnavailableError, SpeechError, VoiceNotFoundErr
 from speech.utterance import TimedPhone, TimedWord, Utterance
 from speech.visemes import viseme_for
 from speech.voice import Voice, VoiceInfo, VoiceSettings
+from speech.words import words_from_spans
 
 DEFAULT_PIPER_VOICE = "en_US-joe-medium"
 _STRESS = {"ˈ", "ˌ"}
@@ -231,17 +231,7 @@ def _words_from_phones(sentence: str, phonemes: list[str], phones: list[TimedPho
     for n in groups:
         spans.append((spoken[i].start_s, spoken[i + n - 1].end_s))
         i += n
-    texts = re.findall(r"\S+", sentence)
-    if len(texts) == len(spans):
-        return tuple(TimedWord(t, s, e) for t, (s, e) in zip(texts, spans, strict=True))
-    start_s, end_s = spans[0][0], spans[-1][1]
-    total = sum(len(t) for t in texts) or 1
-    words, at = [], start_s
-    for t in texts:
-        step = (end_s - start_s) * len(t) / total
-        words.append(TimedWord(t, at, at + step))
-        at += step
-    return tuple(words)
+    return words_from_spans(sentence, spans)
 
 
 class PiperVoice(Voice):
