@@ -29,6 +29,7 @@ import numpy as np
 
 from speech.errors import BackendUnavailableError, SpeechError, VoiceNotFoundError
 from speech.kokoro_setup import is_set_up, model_path, voices_path
+from speech.phoneme_spans import MODIFIERS, PAUSES, STRESS, fold_spans, word_bounds
 from speech.utterance import TimedPhone, TimedWord, Utterance, concatenate
 from speech.visemes import viseme_for
 from speech.voice import Voice, VoiceInfo, VoiceSettings
@@ -56,10 +57,6 @@ _GENDERS = {"f": "female", "m": "male"}
 
 _MAX_PHONEMES = 510  # the model's context
 _SPEED_RANGE = (0.5, 2.0)  # what the model was exported to accept
-_STRESS = {"ˈ", "ˌ"}
-# Marks that modify the phone before them: length, nasalization, aspiration, intonation.
-_MODIFIERS = {"ː", "ˑ", "\u0303", "ʰ", "ʲ", "→", "↓", "↗", "↘"}
-_PAUSES = set(';:,.!?—…"()“”')
 _LEAD_S = 0.02  # silence kept before the first sound
 # Silence kept after the last sound: the pause between sentences (the model leaves 0.3-0.5 s).
 _TAIL_S = 0.3
@@ -148,44 +145,6 @@ def load_kokoro_model(path: Path, intra_op_threads: int = 1) -> _KokoroModel:
     return _KokoroModel(session, duration, tokens_input, dtype)
 
 
-def _spans(symbols: list[str], edges: np.ndarray) -> list[list]:
-    """[phone, start_sample, end_sample] for each spoken phone and pause, covering all the audio.
-
-    `symbols` are the tokens with the two pads as "_", `edges` their len+1 sample boundaries.
-    Stress marks lend their samples to the phone they precede, modifiers (length, nasal) to
-    the one they follow, and a word space is shared between its neighbours, so only real
-    pauses (punctuation, the pads) become silence.
-    """
-    spans: list[list] = []
-    pending = 0
-    for i, symbol in enumerate(symbols):
-        start, end = int(edges[i]), int(edges[i + 1])
-        count = end - start
-        if symbol in _STRESS:
-            pending += count
-        elif symbol in _MODIFIERS and spans:
-            spans[-1][2] += count
-        elif symbol == " ":
-            half = count // 2
-            if spans:
-                spans[-1][2] += half
-            pending += count - half
-        else:
-            name = "_" if symbol in _PAUSES or symbol == "_" else symbol
-            begin = spans[-1][2] if spans else start - pending
-            spans.append([name, begin, end])
-            pending = 0
-    if spans and pending:
-        spans[-1][2] += pending
-    merged: list[list] = []
-    for span in spans:
-        if merged and span[0] == "_" and merged[-1][0] == "_":
-            merged[-1][2] = span[2]
-        else:
-            merged.append(span)
-    return merged
-
-
 def _sound_bounds(audio: np.ndarray) -> tuple[int, int] | None:
     """First and last sample of 5 ms frames louder than the silence floor (None: all silent)."""
     frame = SAMPLE_RATE_HZ // 200
@@ -239,26 +198,8 @@ def _fit_to_sound(audio: np.ndarray, spans: list[list]) -> tuple[np.ndarray, lis
 
 def _words(sentence: str, spans: list[list], symbols: list[str]) -> tuple[TimedWord, ...]:
     """Words timed by the groups of phones between spaces and pauses (spread by length if counts differ)."""
-    groups: list[int] = []
-    count = 0
-    for symbol in symbols:
-        if symbol == " " or symbol in _PAUSES or symbol == "_":
-            if count:
-                groups.append(count)
-            count = 0
-        elif symbol not in _STRESS and symbol not in _MODIFIERS:
-            count += 1
-    if count:
-        groups.append(count)
-    spoken = [s for s in spans if s[0] != "_"]
-    if not spoken or sum(groups) != len(spoken):
-        return ()
-    rate = SAMPLE_RATE_HZ
-    bounds, i = [], 0
-    for n in groups:
-        bounds.append((spoken[i][1] / rate, spoken[i + n - 1][2] / rate))
-        i += n
-    return words_from_spans(sentence, bounds)
+    bounds = word_bounds(symbols, spans)
+    return words_from_spans(sentence, [(b / SAMPLE_RATE_HZ, e / SAMPLE_RATE_HZ) for b, e in bounds]) if bounds else ()
 
 
 class KokoroVoice(Voice):
@@ -334,7 +275,7 @@ class KokoroVoice(Voice):
         edges = np.round(np.concatenate([[0], np.cumsum(frames)]) * (len(audio) / frames.sum())).astype(np.int64)
         lead = int(_AUDIO_LEAD_S * SAMPLE_RATE_HZ)
         edges[1:-1] = np.clip(edges[1:-1] - lead, 0, len(audio))
-        audio, spans = _fit_to_sound(audio, _spans(symbols, edges))
+        audio, spans = _fit_to_sound(audio, fold_spans(symbols, edges))
         rate = SAMPLE_RATE_HZ
         phones = tuple(TimedPhone(p, viseme_for(p), s / rate, e / rate) for p, s, e in spans)
         return Utterance(
@@ -349,7 +290,7 @@ class KokoroVoice(Voice):
 
     def _synthesize_sentence(self, sentence: str) -> Utterance:
         phonemes = self.phonemize(sentence)
-        if not any(p not in _PAUSES and p not in _STRESS and p not in _MODIFIERS and p != " " for p in phonemes):
+        if not any(p not in PAUSES and p not in STRESS and p not in MODIFIERS and p != " " for p in phonemes):
             return self.silence(sentence)  # nothing speakable (punctuation only)
         if len(phonemes) <= _MAX_PHONEMES:
             return self._speak_phonemes(sentence, phonemes)

@@ -17,15 +17,13 @@ from pathlib import Path
 import numpy as np
 
 from speech.errors import BackendUnavailableError, SpeechError, VoiceNotFoundError
-from speech.utterance import TimedPhone, TimedWord, Utterance
+from speech.phoneme_spans import fold_spans, word_bounds
+from speech.utterance import TimedPhone, Utterance
 from speech.visemes import viseme_for
 from speech.voice import Voice, VoiceInfo, VoiceSettings
 from speech.words import words_from_spans
 
 DEFAULT_PIPER_VOICE = "en_US-joe-medium"
-_STRESS = {"ˈ", "ˌ"}
-_LENGTH = {"ː", "ˑ"}
-_PAUSES = {",", ".", "!", "?", ";", ":", "…", "—", "-", "^", "$"}
 
 
 @dataclass(frozen=True)
@@ -164,76 +162,6 @@ def _aligned_model(model_path: Path, onnx, add_alignment_output) -> str | bytes:
         return model.SerializeToString()
 
 
-def _piper_phones(alignments, sample_rate_hz: int) -> list[tuple[str, float, float]]:
-    """(phone, start_s, end_s) from Piper's per-phoneme sample counts.
-
-    Stress marks lend their samples to the phone they precede, length marks to the one they
-    follow, and a word space is shared between its neighbours, so that only real pauses
-    (punctuation, start and end) become silence.
-    """
-    spans: list[list] = []  # [phone, start_sample, end_sample]
-    position = 0
-    pending = 0  # samples waiting for the next phone (stress marks, half a space)
-    for a in alignments:
-        count = int(a.num_samples)
-        symbol = a.phoneme
-        if symbol in _STRESS:
-            pending += count
-        elif symbol in _LENGTH:
-            if spans:
-                spans[-1][2] += count
-            else:
-                pending += count
-        elif symbol == " ":
-            half = count // 2
-            if spans:
-                spans[-1][2] += half
-            pending += count - half
-        else:
-            name = "_" if symbol in _PAUSES else symbol
-            start = position - pending if not spans else spans[-1][2]
-            spans.append([name, start, start + pending + count])
-            pending = 0
-        position += count
-    if spans and pending:
-        spans[-1][2] += pending
-    merged: list[list] = []
-    for span in spans:
-        if merged and span[0] == "_" and merged[-1][0] == "_":
-            merged[-1][2] = span[2]
-        else:
-            merged.append(span)
-    return [(p, s / sample_rate_hz, e / sample_rate_hz) for p, s, e in merged]
-
-
-def _words_from_phones(sentence: str, phonemes: list[str], phones: list[TimedPhone]) -> tuple[TimedWord, ...]:
-    """Words timed by the phone groups between Piper's word spaces.
-
-    When the phonemizer's word count differs from the text's (numbers, abbreviations), the
-    text's words are spread over the spoken groups in order, by length.
-    """
-    groups: list[int] = []  # number of spoken phones per word group
-    count = 0
-    for symbol in phonemes:
-        if symbol == " " or symbol in _PAUSES:
-            if count:
-                groups.append(count)
-            count = 0
-        elif symbol not in _STRESS and symbol not in _LENGTH:
-            count += 1
-    if count:
-        groups.append(count)
-    spoken = [p for p in phones if p.phone != "_"]
-    if not spoken or sum(groups) != len(spoken):
-        return ()
-    spans = []
-    i = 0
-    for n in groups:
-        spans.append((spoken[i].start_s, spoken[i + n - 1].end_s))
-        i += n
-    return words_from_spans(sentence, spans)
-
-
 class PiperVoice(Voice):
     """A Piper voice by name, e.g. `PiperVoice("en_US-joe-medium")`."""
 
@@ -290,9 +218,12 @@ class PiperVoice(Voice):
             audio = np.asarray(chunk.audio_float_array, dtype=np.float32)
             rate = self.sample_rate_hz
             if chunk.phoneme_alignments:
-                raw = _piper_phones(chunk.phoneme_alignments, rate)
-                phones = [TimedPhone(p, viseme_for(p), s, e) for p, s, e in raw]
-                words = _words_from_phones(sentence, chunk.phonemes, phones) if len(chunks) == 1 else ()
+                symbols = [a.phoneme for a in chunk.phoneme_alignments]
+                edges = np.concatenate([[0], np.cumsum([int(a.num_samples) for a in chunk.phoneme_alignments])])
+                spans = fold_spans(symbols, edges)
+                phones = [TimedPhone(p, viseme_for(p), b / rate, e / rate) for p, b, e in spans]
+                bounds = word_bounds(chunk.phonemes, spans) if len(chunks) == 1 else []
+                words = words_from_spans(sentence, [(b / rate, e / rate) for b, e in bounds]) if bounds else ()
             else:
                 phones, words = [], ()
             parts.append(
