@@ -205,6 +205,8 @@ def _words(sentence: str, spans: list[list], symbols: list[str]) -> tuple[TimedW
 class KokoroVoice(Voice):
     """A Kokoro voice by name, e.g. `KokoroVoice("af_heart")` or `KokoroVoice("bm_george")`."""
 
+    split_first_clause = True
+
     def __init__(
         self,
         name: str = "af_heart",

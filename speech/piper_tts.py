@@ -165,6 +165,8 @@ def _aligned_model(model_path: Path, onnx, add_alignment_output) -> str | bytes:
 class PiperVoice(Voice):
     """A Piper voice by name, e.g. `PiperVoice("en_US-joe-medium")`."""
 
+    split_first_clause = True
+
     def __init__(
         self,
         name: str = DEFAULT_PIPER_VOICE,

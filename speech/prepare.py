@@ -15,8 +15,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 
-from speech.sentences import split_sentences
-from speech.text import clean_text
 from speech.utterance import Utterance
 from speech.voice import Voice
 
@@ -53,7 +51,7 @@ class SpeechPreparer:
 
     def compose(self, text: str) -> None:
         """The text being composed changed (at a pause): prepare its sentences, superseding older text."""
-        sentences = split_sentences(clean_text(text))
+        sentences = self.voice.sentences(text)
         with self._lock:
             self._wanted = sentences
             self._generation += 1
@@ -62,7 +60,7 @@ class SpeechPreparer:
     def is_ready(self, text: str) -> bool:
         """Whether every sentence of `text` is prepared."""
         with self._lock:
-            return all(self._key(s) in self._cache for s in split_sentences(clean_text(text)))
+            return all(self._key(s) in self._cache for s in self.voice.sentences(text))
 
     def _work(self) -> None:
         _lower_this_thread()
@@ -96,7 +94,7 @@ class SpeechPreparer:
 
     def take(self, text: str) -> Iterator[Utterance]:
         """The speech of `text`, sentence by sentence: prepared ones at once, the rest made now."""
-        sentences = split_sentences(clean_text(text))
+        sentences = self.voice.sentences(text)
         with self._lock:
             self._wanted = []  # Speak supersedes composing: the worker stops after its sentence
             self._generation += 1

@@ -31,3 +31,18 @@ def split_sentences(text: str, max_chars: int = MAX_CHUNK_CHARS) -> list[str]:
         if sentence:
             pieces += [p for p in _split_long(sentence, max_chars) if p.strip()]
     return pieces
+
+
+def split_first_clause(sentence: str, min_head_words: int = 4, min_tail_words: int = 2) -> list[str]:
+    """The sentence, or its first clause and the rest when it has a comma with enough words on
+    each side.
+
+    A neural voice takes time in proportion to the text it is given before it can play any of
+    it: speaking the first clause on its own starts the voice sooner (Piper, one thread:
+    92 ms for "I would like a cup of tea," against 253 ms for the whole 15-word sentence).
+    """
+    for match in re.finditer(r",\s+", sentence):
+        head, tail = sentence[: match.start() + 1], sentence[match.end() :]
+        if len(head.split()) >= min_head_words and len(tail.split()) >= min_tail_words:
+            return [head, tail]
+    return [sentence]

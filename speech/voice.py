@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from speech.loudness import level
-from speech.sentences import split_sentences
+from speech.sentences import split_first_clause, split_sentences
 from speech.text import clean_text
 from speech.utterance import Utterance, concatenate
 
@@ -52,6 +52,8 @@ class Voice(abc.ABC):
 
     info: VoiceInfo
     settings: VoiceSettings
+    # Voices slow to start (neural ones) speak a long first sentence's first clause on its own.
+    split_first_clause: bool = False
 
     @abc.abstractmethod
     def _synthesize_sentence(self, sentence: str) -> Utterance:
@@ -63,8 +65,15 @@ class Voice(abc.ABC):
         The first sentence can play while later ones are still being synthesized.
         Empty or whitespace-only text yields nothing.
         """
-        for sentence in split_sentences(clean_text(text)):
+        for sentence in self.sentences(text):
             yield self.synthesize_sentence(sentence)
+
+    def sentences(self, text: str) -> list[str]:
+        """The pieces this voice speaks `text` in, one `Utterance` each, in order."""
+        pieces = split_sentences(clean_text(text))
+        if self.split_first_clause and pieces:
+            pieces = [*split_first_clause(pieces[0]), *pieces[1:]]
+        return pieces
 
     def synthesize_sentence(self, sentence: str) -> Utterance:
         """One already split sentence (see `speech.sentences`), at the common loudness."""

@@ -58,3 +58,21 @@ def test_system_voices_are_not_listed_on_linux_but_work():
         voice.close()
     with pytest.raises(VoiceNotFoundError, match="no system voice"):
         SystemVoice("Klingon (Qo'noS)")
+
+
+def test_a_long_first_sentence_is_spoken_clause_first_by_slow_voices():
+    from speech.registry import get_voice
+    from speech.sentences import split_first_clause
+
+    text = "I would like a cup of tea, please, with a little milk. And some bread, please."
+    assert split_first_clause("Can you pass me the water, please?") == ["Can you pass me the water, please?"]
+    assert split_first_clause("I would like a cup of tea, please, with milk.") == [
+        "I would like a cup of tea,", "please, with milk."]
+    piper = get_voice("piper:en_US-joe-medium")
+    assert piper.sentences(text) == ["I would like a cup of tea,", "please, with a little milk.",
+                                     "And some bread, please."]
+    espeak = get_voice("espeak:en-us")  # instant anyway: keeps its sentences whole
+    assert espeak.sentences(text) == [
+        "I would like a cup of tea, please, with a little milk.", "And some bread, please."]
+    first = next(piper.stream(text))
+    assert first.text == "I would like a cup of tea," and [w.text for w in first.words][-1] == "tea,"
