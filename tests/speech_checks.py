@@ -34,3 +34,12 @@ def pause_to_speech_ratio_db(u: Utterance, min_pause_s: float = 0.06) -> list[fl
 def last_spoken_end_s(u: Utterance) -> float:
     """End of the last phone that is not a pause."""
     return max(p.end_s for p in u.phones if p.viseme != "sil")
+
+
+def aligned_correlation(heard: np.ndarray, sent: np.ndarray) -> float:
+    """Pearson r of `sent` and the stretch of `heard` it best lines up with (cross-correlation)."""
+    from scipy.signal import correlate
+
+    lag = int(np.argmax(correlate(heard, sent, mode="valid", method="fft")))
+    segment = heard[lag : lag + len(sent)]
+    return float(np.corrcoef(segment, sent)[0, 1])

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-import threading
+import time
 
 import numpy as np
 import pytest
@@ -81,28 +81,13 @@ def test_voices_lists_every_backend(profiles_env):
 
 @pytest.mark.pulse
 def test_say_plays_through_the_sound_server(pulse_server, profiles_env):
-    import pasimple
+    from speech.source_recorder import SourceRecorder
 
     env = {**profiles_env, **{k: pulse_server.env[k] for k in ("PULSE_SERVER", "PULSE_RUNTIME_PATH")}}
-    rate = 22050
-    chunks: list[bytes] = []
-    started = threading.Event()
-
-    def record():
-        with pasimple.PaSimple(
-            pasimple.PA_STREAM_RECORD, pasimple.PA_SAMPLE_FLOAT32LE, 1, rate, "test", "rec",
-            device_name="test_speakers.monitor", fragsize=rate * 4 // 50,
-        ) as rec:
-            chunks.append(rec.read(rate * 4 // 50))
-            started.set()
-            for _ in range(150):
-                chunks.append(rec.read(rate * 4 // 50))
-
-    thread = threading.Thread(target=record)
-    thread.start()
-    assert started.wait(10)
-    done = aac("say", "Hello, can you hear me?", "--voice", "espeak:en-us", env=env)
-    thread.join(30)
+    with SourceRecorder("test_speakers.monitor", 22050) as recorder:
+        assert recorder.started.wait(10) and recorder.error is None
+        done = aac("say", "Hello, can you hear me?", "--voice", "espeak:en-us", env=env)
+        time.sleep(0.3)  # what is still in the server's buffers
     assert done.returncode == 0, done.stderr
-    heard = np.frombuffer(b"".join(chunks), dtype="<f4")
+    heard = recorder.audio()
     assert np.sqrt(np.mean(heard**2)) > 0.01  # speech arrived at the speakers

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import numpy as np
@@ -180,26 +179,14 @@ def test_camera_failing_on_open_or_mid_stream_leaves_the_engine_running(rig, voi
 
 @pytest.mark.pulse
 def test_virtual_microphone_receives_the_speech(rig, voice, pulse_server):
-    import pasimple
-
     from speech.audio_out import open_output
+    from speech.source_recorder import SourceRecorder
     from speech.virtual_mic import VirtualMicrophone
+    from tests.speech_checks import aligned_correlation
 
     rate = voice.sample_rate_hz
-    chunks: list[bytes] = []
-    started = threading.Event()
-    with VirtualMicrophone() as mic:
-        def record():
-            with pasimple.PaSimple(pasimple.PA_STREAM_RECORD, pasimple.PA_SAMPLE_FLOAT32LE, 1, rate, "t", "rec",
-                                   device_name="aac_avatar_microphone", fragsize=rate * 4 // 50) as rec:
-                chunks.append(rec.read(rate * 4 // 50))
-                started.set()
-                for _ in range(200):
-                    chunks.append(rec.read(rate * 4 // 50))
-
-        thread = threading.Thread(target=record)
-        thread.start()
-        assert started.wait(10)
+    with VirtualMicrophone() as mic, SourceRecorder("aac_avatar_microphone", rate) as recorder:
+        assert recorder.started.wait(10) and recorder.error is None
         out = open_output(rate, mic.playback_device, latency_ms=LIVE_LATENCY_MS)
         engine = make_engine(rig, voice, [FrameCollector()], audio=[out])
         played = []
@@ -207,16 +194,13 @@ def test_virtual_microphone_receives_the_speech(rig, voice, pulse_server):
         engine.player.queue = lambda key, audio, on_start=None: played.append(audio) or queue(key, audio, on_start)
         engine.start()
         engine.say("Can you pass me the water, please?")
-        thread.join(20)
+        time.sleep(1.0)
+        wait_idle(engine)
+        time.sleep(0.5)  # what is still in the server's buffers
         engine.close()
         out.close()
-    heard = np.frombuffer(b"".join(chunks), dtype="<f4")
-    from scipy.signal import correlate
-
-    sent = np.concatenate(played)  # what the engine played: the same sentence synthesized again differs slightly
-    lag = int(np.argmax(correlate(heard, sent, mode="valid", method="fft")))
-    segment = heard[lag : lag + len(sent)]
-    assert np.corrcoef(segment, sent)[0, 1] > 0.95
+    # compare with what the engine played: the same sentence synthesized again differs slightly
+    assert aligned_correlation(recorder.audio(), np.concatenate(played)) > 0.95
 
 
 def test_recording_keeps_mouth_and_voice_in_sync(rig, voice, tmp_path):

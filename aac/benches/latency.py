@@ -14,11 +14,8 @@ import argparse
 import statistics
 import subprocess
 import tempfile
-import threading
 import time
 from pathlib import Path
-
-import numpy as np
 
 OPEN_JAW = 0.15
 MESSAGES = (
@@ -26,47 +23,6 @@ MESSAGES = (
     "What time is it?", "Please call my sister.", "I am feeling a bit tired.", "That is a great idea!",
     "Could you open the window?", "Let me think about it.",
 )
-
-
-class _Recorder:
-    """Reads the microphone source in 10 ms fragments, noting when each arrived."""
-
-    def __init__(self, source: str, rate: int) -> None:
-        self.source, self.rate = source, rate
-        self.chunks: list[tuple[float, np.ndarray]] = []
-        self.lock = threading.Lock()
-        self.started = threading.Event()
-        self.running = True
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        import pasimple
-
-        frag = (self.rate // 100) * 4  # 10 ms of float32 samples, in bytes
-        with pasimple.PaSimple(pasimple.PA_STREAM_RECORD, pasimple.PA_SAMPLE_FLOAT32LE, 1, self.rate,
-                               "aac-bench", "mic", device_name=self.source, fragsize=frag) as rec:
-            rec.read(frag)
-            self.started.set()
-            while self.running:
-                data = np.frombuffer(rec.read(frag), "<f4")
-                with self.lock:
-                    self.chunks.append((time.monotonic(), data))
-
-    def onset_after(self, t0: float, threshold: float = 0.01) -> float | None:
-        """Monotonic time at which audio louder than `threshold` first arrived after `t0`."""
-        with self.lock:
-            chunks = [(t, c) for t, c in self.chunks if t >= t0]
-        for t, c in chunks:
-            loud = np.nonzero(np.abs(c) > threshold)[0]
-            if len(loud):
-                # the chunk arrived when its last sample did; its loud sample came that much earlier
-                return t - (len(c) - loud[0]) / self.rate
-        return None
-
-    def stop(self) -> None:
-        self.running = False
-        self.thread.join(timeout=2)
 
 
 def _sound_server_reachable() -> bool:
@@ -84,6 +40,7 @@ def _run_voice(voice_id: str, n: int, prepared: bool, rig, size: tuple[int, int]
     from avatar.render import Renderer
     from speech.audio_out import open_output
     from speech.registry import get_voice
+    from speech.source_recorder import SourceRecorder
 
     voice = get_voice(voice_id)
     width, height = size
@@ -99,7 +56,7 @@ def _run_voice(voice_id: str, n: int, prepared: bool, rig, size: tuple[int, int]
     register_memory_camera("aac-bench-memory", arrived)
     camera = VirtualCameraOutput(width, height, 30.0, backend="aac-bench-memory")
     out = open_output(voice.sample_rate_hz, mic_device)
-    recorder = _Recorder("aac_avatar_microphone", voice.sample_rate_hz)
+    recorder = SourceRecorder("aac_avatar_microphone", voice.sample_rate_hz, "aac-bench")
     recorder.started.wait(10)
     engine = LiveEngine(lambda: Renderer(rig, width, height), voice, settings, audio_outputs=[out],
                         video_outputs=[camera], prepare=True)
