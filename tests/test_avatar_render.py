@@ -18,21 +18,11 @@ from avatar.landmarks import LandmarkDetector
 from avatar.photo_check import PhotoProblem, check_photo, face_mask
 from avatar.render import Renderer, framed_photo
 from avatar.rig import RigFileError, load_rig, save_rig
+from tests.gl_probe import requires_gl
 
 skimage_data = pytest.importorskip("skimage.data", reason="scikit-image (test extra) provides the astronaut photo")
 
-def _gl_problem() -> str | None:
-    from avatar.render import RendererUnavailable, create_context
-
-    try:
-        create_context().release()
-    except RendererUnavailable as exc:
-        return str(exc)
-    return None
-
-
-_GL_PROBLEM = _gl_problem()
-pytestmark = pytest.mark.skipif(_GL_PROBLEM is not None, reason=f"no OpenGL 3.3 through EGL: {_GL_PROBLEM}")
+pytestmark = requires_gl
 
 
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "profiles" / "bundled" / "default"

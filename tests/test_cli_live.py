@@ -10,6 +10,9 @@ import pytest
 
 from profiles.schema import Profile
 from profiles.store import BUNDLED_DIR, ProfileStore
+from tests.gl_probe import requires_gl
+
+pytestmark = requires_gl  # live and render draw the avatar
 
 
 @pytest.fixture

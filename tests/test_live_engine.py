@@ -15,6 +15,9 @@ from avatar.render import Renderer
 from avatar.rig import load_rig
 from profiles.store import BUNDLED_DIR
 from speech.registry import get_voice
+from tests.gl_probe import requires_gl
+
+pytestmark = requires_gl  # every test renders
 
 W, H, FPS = 320, 180, 30.0
 LIVE_LATENCY_MS = 100
