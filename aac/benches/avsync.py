@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from aac.commands.bench import frame_size, print_figures
+
 TEXTS = (
     "Papa, mama, baby! Bob ate a big apple. Wow, amazing.",
     "I would like to open the window, please. It is warm in here.",
@@ -71,9 +73,7 @@ def measure(width: int, height: int, fps: float) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    from aac.commands.bench import print_figures
-
-    width, height = (int(v) for v in args.size.lower().split("x"))
+    width, height = args.size
     print_figures(measure(width, height, args.fps), args.json)
     return 0
 
@@ -81,6 +81,6 @@ def run(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("avsync", help="audio/video offset of a recording made by the live engine")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--size", default="640x360", help="frame size, WIDTHxHEIGHT")
+    parser.add_argument("--size", type=frame_size, default="640x360", help="frame size, WIDTHxHEIGHT")
     parser.add_argument("--fps", type=float, default=30.0, help="frames per second")
     parser.set_defaults(func=run)

@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from aac.commands.bench import frame_size, print_figures
+
 OPEN_JAW = 0.15
 MESSAGES = (
     "Hello, how are you?", "Can you pass me the water?", "Thank you very much.", "I would like to go outside.",
@@ -129,9 +131,7 @@ def measure(n: int, size: tuple[int, int]) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    from aac.commands.bench import print_figures
-
-    width, height = (int(v) for v in args.size.lower().split("x"))
+    width, height = args.size
     print_figures(measure(args.messages, (width, height)), args.json)
     return 0
 
@@ -140,5 +140,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("latency", help="message -> first audio at the microphone and first open mouth")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--messages", type=int, default=20, help="messages per voice (median and worst reported)")
-    parser.add_argument("--size", default="1280x720", help="camera frame size, WIDTHxHEIGHT")
+    parser.add_argument("--size", type=frame_size, default="1280x720", help="camera frame size, WIDTHxHEIGHT")
     parser.set_defaults(func=run)

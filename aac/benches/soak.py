@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import time
 
+from aac.commands.bench import frame_size, print_figures
+
 
 def _rss_mb() -> float:
     with open("/proc/self/status", encoding="ascii") as status:
@@ -85,9 +87,7 @@ def measure(minutes: float, width: int, height: int, fps: float, voice_id: str) 
 
 
 def run(args: argparse.Namespace) -> int:
-    from aac.commands.bench import print_figures
-
-    width, height = (int(v) for v in args.size.lower().split("x"))
+    width, height = args.size
     print_figures(measure(args.minutes, width, height, args.fps, args.voice), args.json)
     return 0
 
@@ -96,7 +96,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("soak", help="run the live engine for minutes: dropped frames, memory growth")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--minutes", type=float, default=10.0, help="how long to run after warming up (one message)")
-    parser.add_argument("--size", default="1280x720", help="frame size, WIDTHxHEIGHT")
+    parser.add_argument("--size", type=frame_size, default="1280x720", help="frame size, WIDTHxHEIGHT")
     parser.add_argument("--fps", type=float, default=30.0, help="frames per second")
     parser.add_argument("--voice", default="piper:en_US-joe-medium", help="the voice that speaks")
     parser.set_defaults(func=run)
