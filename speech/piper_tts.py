@@ -77,23 +77,24 @@ def _language_of(config_path: Path) -> str:
         return "unknown"
 
 
+def _voice_info(files: PiperFiles) -> VoiceInfo:
+    return VoiceInfo(
+        id=f"piper:{files.name}",
+        backend="piper",
+        name=files.name,
+        language=_language_of(files.config_path).replace("_", "-"),
+        description=f"Piper neural voice ({files.source})",
+        has_timing=True,
+    )
+
+
 def list_piper_voices() -> list[VoiceInfo]:
     """Every installed Piper voice."""
     try:
         import piper  # noqa: F401
     except ImportError as exc:
         raise BackendUnavailableError("Piper is not installed (pip install piper-tts)") from exc
-    return [
-        VoiceInfo(
-            id=f"piper:{f.name}",
-            backend="piper",
-            name=f.name,
-            language=_language_of(f.config_path).replace("_", "-"),
-            description=f"Piper neural voice ({f.source})",
-            has_timing=True,
-        )
-        for f in find_piper_voices()
-    ]
+    return [_voice_info(f) for f in find_piper_voices()]
 
 
 def load_piper(files: PiperFiles, intra_op_threads: int = 1):
@@ -197,14 +198,7 @@ class PiperVoice(Voice):
 
         # Piper would scale each sentence to a 0 dBFS peak; the base class levels all voices alike.
         self._config = SynthesisConfig(normalize_audio=False, length_scale=1.0 / self.settings.rate)
-        self.info = VoiceInfo(
-            id=f"piper:{files.name}",
-            backend="piper",
-            name=files.name,
-            language=_language_of(files.config_path).replace("_", "-"),
-            description=f"Piper neural voice ({files.source})",
-            has_timing=True,
-        )
+        self.info = _voice_info(files)
 
     @property
     def sample_rate_hz(self) -> int:
