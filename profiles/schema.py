@@ -18,6 +18,8 @@ SCHEMA_VERSION = 1
 
 Emotion = Literal["neutral", "happy", "sad", "surprised", "concerned", "angry"]
 AccessMethod = Literal["touch", "keyboard", "switch_scan", "dwell"]
+ScanPattern = Literal["row_column", "linear", "block"]
+Theme = Literal["dark", "light", "yellow_on_black"]
 
 # BCP-47 in the shape people meet it: "en", "en-US", "pt-BR", "zh-Hant-TW", "es-419".
 _LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8})*$")
@@ -125,6 +127,43 @@ class AccessSection(Section):
     scan_interval_s: float = Field(1.0, ge=0.2, le=10.0, description="time each item stays highlighted")
     dwell_time_s: float = Field(1.0, ge=0.2, le=5.0, description="how long to rest on an item to select it")
     switch_keys: list[str] = Field(default_factory=lambda: ["space", "enter"], min_length=1, max_length=4)
+    switches: Literal[1, 2] = Field(
+        1, description="1: the highlight moves by itself, the switch selects; 2: one switch steps, the other selects"
+    )
+    scan_pattern: ScanPattern = Field("row_column", description="row_column, linear, or block (screen areas first)")
+    scan_first_delay_s: float = Field(
+        1.5, ge=0.0, le=10.0, description="extra time the first item of a group stays highlighted"
+    )
+    scan_loops: int = Field(3, ge=1, le=20, description="times the scan goes round before it stops and waits")
+    scan_audio_cues: bool = Field(
+        False, description="speak each highlighted item's label on this computer's speakers (never into the call)"
+    )
+    cue_device: str | None = Field(None, description="sound device for the spoken cues; none means the default")
+    dwell_pause_zone: bool = Field(True, description="show a cell that pauses dwell selection until chosen again")
+    long_press_s: float = Field(2.0, ge=0.5, le=10.0, description="how long to hold the caregiver corner to open it")
+
+
+class DisplaySection(Section):
+    """How the board looks and behaves."""
+
+    theme: Theme = Field("dark", description="dark, light (both high contrast), or yellow_on_black")
+    font_scale: float = Field(1.0, ge=0.5, le=3.0, description="text size, 1.0 is normal")
+    grid_rows: int | None = Field(None, ge=1, le=12, description="rows of the symbol grid; none means the board's")
+    grid_columns: int | None = Field(None, ge=1, le=16, description="columns of the grid; none means the board's")
+    fullscreen: bool = True
+    keyboard_layout: Literal["qwerty", "abc"] = "qwerty"
+    predictions: int = Field(5, ge=0, le=8, description="how many word suggestions to show")
+    speak_each_word: bool = Field(False, description="speak each word as it is added, as well as the message on Speak")
+    caregiver_pin: str | None = Field(
+        None, description="digits that open caregiver mode; none means a long press on the caregiver corner"
+    )
+
+    @field_validator("caregiver_pin")
+    @classmethod
+    def _pin(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[0-9]{4,8}", value):
+            raise ValueError("the caregiver PIN must be 4 to 8 digits")
+        return value
 
 
 class PredictionSection(Section):
@@ -174,6 +213,7 @@ class Profile(Section):
     avatar: AvatarSection = Field(default_factory=AvatarSection)
     outputs: OutputsSection = Field(default_factory=OutputsSection)
     access: AccessSection = Field(default_factory=AccessSection)
+    display: DisplaySection = Field(default_factory=DisplaySection)
     boards: list[str] = Field(default_factory=list, description="board files or ids; empty means the built-in boards")
     phrases: list[str] = Field(default_factory=list, description="quick phrases, one tap each")
     prediction: PredictionSection = Field(default_factory=PredictionSection)
