@@ -15,50 +15,6 @@ from pathlib import Path
 from aac.voice_setup import add_voice_options, open_voice, voice_request
 
 
-def _outputs(args, loaded, settings, voice):
-    """Open every output the profile and the options ask for; each reports its own problem."""
-    from aac.live.video_outputs import Mp4Recorder, PreviewWindow, VirtualCameraOutput
-    from speech.audio_out import open_output
-    from speech.errors import AudioDeviceError
-    from speech.virtual_mic import VirtualMicrophone
-
-    outputs = loaded.profile.outputs
-    audio, video, notes, cleanup = [], [], [], []
-    if outputs.microphone and not args.no_microphone:
-        mic = VirtualMicrophone(description=outputs.microphone_name)
-        try:
-            status = mic.open()
-            audio.append(open_output(voice.sample_rate_hz, status.playback_device))
-            cleanup.append(mic.close)
-            notes.append(f"microphone: ready as {status.microphone_name!r}")
-        except AudioDeviceError as exc:
-            mic.close()
-            notes.append(f"microphone: off ({exc})")
-    if (outputs.speakers_monitor or args.speakers) and not args.no_speakers:
-        try:
-            audio.append(open_output(voice.sample_rate_hz))
-            notes.append("speakers: on")
-        except AudioDeviceError as exc:
-            notes.append(f"speakers: off ({exc})")
-    if outputs.camera and not args.no_camera:
-        camera = VirtualCameraOutput(settings.width, settings.height, settings.fps,
-                                     device=outputs.camera_device, backend=args.camera_backend)
-        video.append(camera)
-        notes.append("camera: " + (f"off ({camera.error})" if camera.error else f"on ({camera.device})"))
-    if args.preview:
-        window = PreviewWindow(settings.width, settings.height)
-        video.append(window)
-        notes.append("preview: " + (f"off ({window.error})" if window.error else "on"))
-    record = args.record
-    if record is None and outputs.recording_dir:
-        record = Path(outputs.recording_dir).expanduser() / time.strftime("aac-avatar-%Y%m%d-%H%M%S.mp4")
-    if record is not None:
-        recorder = Mp4Recorder(record, settings.width, settings.height, settings.fps, voice.sample_rate_hz)
-        video.append(recorder)
-        notes.append("recording: " + (f"off ({recorder.error})" if recorder.error else f"to {record}"))
-    return audio, video, notes, cleanup
-
-
 def _command(engine, line: str, state: dict) -> bool:
     """Handle a "/" command; False means quit."""
     name, _, rest = line[1:].partition(" ")
@@ -85,6 +41,7 @@ def _command(engine, line: str, state: dict) -> bool:
 def run(args: argparse.Namespace) -> int:
     from aac.live.engine import LiveEngine
     from aac.live.profile_settings import engine_settings
+    from aac.live.session import OutputChoice, open_outputs
     from aac.rig_for_profile import load_profile_rig
     from avatar.render import Renderer
     from profiles.store import ProfileStore
@@ -93,11 +50,14 @@ def run(args: argparse.Namespace) -> int:
     settings = engine_settings(loaded.profile, fps=args.fps)
     voice = open_voice(voice_request(args), explicit=bool(args.voice))
     rig = load_profile_rig(ProfileStore(args.profiles_dir), loaded)
-    audio, video, notes, cleanup = _outputs(args, loaded, settings, voice)
-    for note in notes:
+    choice = OutputChoice(camera=not args.no_camera, microphone=not args.no_microphone,
+                          speakers=False if args.no_speakers else (True if args.speakers else None),
+                          preview=args.preview, record=args.record, camera_backend=args.camera_backend)
+    opened = open_outputs(loaded, settings, voice, choice)
+    for note in opened.notes:
         print(note, file=sys.stderr, flush=True)
     engine = LiveEngine(lambda: Renderer(rig, settings.width, settings.height), voice, settings,
-                        audio_outputs=audio, video_outputs=video)
+                        audio_outputs=opened.audio, video_outputs=opened.video)
     engine.start()
     print("live: type a line and press Enter to speak it (/quit to end).", file=sys.stderr, flush=True)
     state: dict = {"emotion": None, "intensity": None}
@@ -125,8 +85,7 @@ def run(args: argparse.Namespace) -> int:
         pass
     finally:
         engine.close()
-        for close in cleanup:
-            close()
+        opened.close()
         voice.close()
     status = engine.status()
     print(f"live: {status.frames_rendered} frames rendered, {status.frames_dropped} dropped", file=sys.stderr)
