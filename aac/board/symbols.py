@@ -55,10 +55,12 @@ def _score(symbol: Symbol, query: str, words: list[str]) -> int:
     tags = [t.lower() for t in symbol.tags]
     if name == query:
         score = 100
+    elif all(w in name_words for w in words):
+        score = 80 - len(name_words)  # "dog" before "dog face with sunglasses"
     elif query in tags:
         score = 60
-    elif all(w in name_words for w in words):
-        score = 50 - len(name_words)  # "dog" before "dog face with sunglasses"
+    elif all(any(w in t.split() for t in tags) for w in words):
+        score = 40  # "pain" finds "back pain"
     elif all(any(n.startswith(w) for n in name_words) for w in words):
         score = 30 - len(name_words)
     elif all(any(t.startswith(w) for t in tags) for w in words):

@@ -3,7 +3,8 @@
 The core board holds 54 of the words used most in AAC, each in a fixed place (motor memory: a word
 never moves), coloured by a Fitzgerald-like key: people yellow, verbs green, descriptors blue, nouns
 orange, social words pink, questions purple, "not" red, folders tan. Folders open topic pages
-(feelings, needs, people, places, meeting talk) and a keyboard; every page has a "home" button.
+(feelings, needs, people, places, meeting talk) and a keyboard; every page has a "back" button to the
+core board.
 
 Pictures are OpenMoji SVGs (`aac.board.symbols`), chosen by hand for each word and checked on a
 contact sheet. Abstract words (I, it, that, do, get, is...) have no picture on purpose: a picture a
@@ -209,8 +210,8 @@ _TOPICS: tuple[_Topic, ...] = (
         tuple(
             Word(label, hexcode, "people")
             for label, hexcode in (
-                ("mum", "1F469"),
-                ("dad", "1F468"),
+                ("mum", "1F469-200D-1F466"),
+                ("dad", "1F468-200D-1F466"),
                 ("friend", "1F9D1-200D-1F91D-200D-1F9D1"),
                 ("partner", "1F491"),
                 ("sister", "1F467"),
@@ -237,7 +238,7 @@ _TOPICS: tuple[_Topic, ...] = (
         tuple(
             Word(label, hexcode, "noun")
             for label, hexcode in (
-                ("home", "1F3E1"),
+                ("home", "1F3E0"),
                 ("school", "1F3EB"),
                 ("work", "1F3E2"),
                 ("hospital", "1F3E5"),
@@ -246,7 +247,7 @@ _TOPICS: tuple[_Topic, ...] = (
                 ("bedroom", "1F6CF"),
                 ("bathroom", "1F6C1"),
                 ("kitchen", "1F373"),
-                ("garden", "1F337"),
+                ("garden", "1F33B"),
                 ("park", "1F3DE"),
                 ("cafe", "E0C5"),
                 ("car", "1F697"),
@@ -280,7 +281,7 @@ _TOPICS: tuple[_Topic, ...] = (
                 ("I don't understand", "1F615"),
                 ("Good point", "1F4A1"),
                 ("I need a break", "2615"),
-                ("I'll be right back", "1F519"),
+                ("I'll be right back", "23F1"),
                 ("You are on mute", "1F507"),
                 ("Can you see my screen?", "1F5A5"),
                 ("Thank you", "1F64F"),
@@ -290,7 +291,8 @@ _TOPICS: tuple[_Topic, ...] = (
     ),
 )
 
-_HOME = Word("home", "1F3E0", "folder", load_board=CORE_BOARD_ID)
+# Every page's way back to the core board. Labelled "back", not "home": "home" is a place a person talks about.
+_HOME = Word("back", "1F519", "folder", load_board=CORE_BOARD_ID)
 
 # Keyboard rows: digits, letters, punctuation; the last row holds the editing keys.
 _LAYOUTS = {
@@ -376,7 +378,7 @@ def keyboard_board(layout: str, language: str = "en", home_board_id: str | None 
 
     Letters carry OBF actions ("+a" for the button labelled "a"). `language` is accepted for the day
     other alphabets ship; every language gets the same Latin keys for now. With `home_board_id` the
-    board gets a "home" button linking to it (the default set's keyboard links to the core board).
+    board gets a "back" button linking to it (the default set's keyboard links to the core board).
     """
     if layout not in _LAYOUTS:
         raise ValueError(f"unknown keyboard layout {layout!r}: choose one of {', '.join(_LAYOUTS)}")
