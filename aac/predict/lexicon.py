@@ -1,0 +1,215 @@
+"""A language's shared word data: word frequencies (wordfreq) and, for English, word pairs (symspellpy).
+
+Built once from the installed packages (about a second), then kept as a compact cache file
+(numpy arrays, no pickle) in the user's cache folder, which loads in a fraction of that.
+Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import bisect
+import importlib.metadata
+import importlib.util
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from aac.predict.words import WORD_RE, match_key
+
+log = logging.getLogger(__name__)
+
+# Enough for everyday language; rarer words come from what the person types.
+VOCABULARY_SIZE = 100_000
+CACHE_FORMAT = 1
+BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
+# Word pairs exist for these wordfreq languages only.
+BIGRAM_LANGUAGES = {"en": BIGRAM_FILE}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Words of one language sorted by match key, with their frequencies and likely followers.
+
+    `followers[word]` is (start, end) into `next_ids` (indices into `words`, ascending) and
+    `next_probs` (P(next | word) from the pair counts).
+    """
+
+    language: str
+    words: list[str]
+    keys: list[str]
+    unigram: np.ndarray
+    followers: dict[str, tuple[int, int]]
+    next_ids: np.ndarray
+    next_probs: np.ndarray
+    note: str | None = None
+
+    def prefix_range(self, key_prefix: str) -> tuple[int, int]:
+        """The indices [start, end) of the words whose match key starts with `key_prefix`."""
+        start = bisect.bisect_left(self.keys, key_prefix)
+        end = bisect.bisect_left(self.keys, key_prefix + "\U0010ffff", lo=start)
+        return start, end
+
+    @property
+    def has_pairs(self) -> bool:
+        """Whether this language has word-pair data (next-word prediction beyond the person's own)."""
+        return bool(self.followers)
+
+
+def empty_lexicon(language: str, note: str | None = None) -> Lexicon:
+    """A lexicon with no words: prediction then comes from the person's own words only."""
+    return Lexicon(language, [], [], np.zeros(0, np.float32), {}, np.zeros(0, np.int32), np.zeros(0, np.float32), note)
+
+
+def wordfreq_language(language: str) -> str | None:
+    """The wordfreq language closest to the BCP-47 tag `language` ("en-GB" -> "en"), or None."""
+    import langcodes
+    import wordfreq
+
+    supported = sorted(wordfreq.available_languages(wordlist="best"))
+    return langcodes.closest_supported_match(language, supported, max_distance=10)
+
+
+def _bigram_path(name: str) -> Path | None:
+    # find_spec locates the package without importing it: only its data file is needed.
+    spec = importlib.util.find_spec("symspellpy")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / name
+    return path if path.is_file() else None
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "none"
+
+
+def build_lexicon(language: str, size: int = VOCABULARY_SIZE) -> Lexicon:
+    """Build the lexicon of `language` from wordfreq (and symspellpy's pairs for English)."""
+    import wordfreq
+
+    code = wordfreq_language(language)
+    if code is None:
+        return empty_lexicon(language, f"no word list for language {language!r}; suggestions come from your own words")
+    every = wordfreq.get_frequency_dict(code, wordlist="best")
+    # The dictionary comes most frequent first; keep the first `size` real words.
+    frequencies: dict[str, float] = {}
+    for word, frequency in every.items():
+        if WORD_RE.fullmatch(word):
+            frequencies[word] = frequency
+            if len(frequencies) >= size:
+                break
+    pairs: list[tuple[str, str, float]] = []
+    pair_file = BIGRAM_LANGUAGES.get(code)
+    path = _bigram_path(pair_file) if pair_file else None
+    if path is not None:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            first, second, count = line.split(" ")
+            pairs.append((first, second, float(count)))
+            # Pair words missing from the word list still get a (small) frequency of their own.
+            if second not in frequencies:
+                frequencies[second] = every.get(second, 0.0)
+    elif pair_file:
+        log.warning("symspellpy's %s is not installed: next-word prediction uses only the person's words", pair_file)
+    ordered = sorted(frequencies, key=lambda word: (match_key(word), word))
+    index = {word: i for i, word in enumerate(ordered)}
+    unigram = np.array([frequencies[word] for word in ordered], np.float32)
+
+    pairs.sort(key=lambda pair: (pair[0], index[pair[1]]))
+    followers: dict[str, tuple[int, int]] = {}
+    next_ids = np.array([index[second] for _first, second, _count in pairs], np.int32)
+    counts = np.array([count for _first, _second, count in pairs], np.float64)
+    next_probs = np.zeros(len(pairs), np.float32)
+    start = 0
+    for i in range(1, len(pairs) + 1):
+        if i == len(pairs) or pairs[i][0] != pairs[start][0]:
+            followers[pairs[start][0]] = (start, i)
+            next_probs[start:i] = counts[start:i] / counts[start:i].sum()
+            start = i
+    return Lexicon(code, ordered, [match_key(word) for word in ordered], unigram, followers, next_ids, next_probs)
+
+
+def _cache_file(cache_dir: Path, code: str) -> Path:
+    versions = f"wordfreq{_version('wordfreq')}-symspellpy{_version('symspellpy')}"
+    return cache_dir / f"lexicon-{code}-v{CACHE_FORMAT}-{versions}.npz"
+
+
+def _join(strings: list[str]) -> np.ndarray:
+    return np.frombuffer("\n".join(strings).encode("utf-8"), np.uint8)
+
+
+def _split(array: np.ndarray) -> list[str]:
+    text = array.tobytes().decode("utf-8")
+    return text.split("\n") if text else []
+
+
+def save_lexicon(lexicon: Lexicon, path: Path) -> None:
+    """Write `lexicon` as a compact numpy file (written beside, then renamed into place)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    firsts = list(lexicon.followers)
+    bounds = np.array([lexicon.followers[first] for first in firsts], np.int32).reshape(-1, 2)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
+    np.savez(
+        temp,
+        words=_join(lexicon.words),
+        keys=_join(lexicon.keys),
+        unigram=lexicon.unigram,
+        firsts=_join(firsts),
+        bounds=bounds,
+        next_ids=lexicon.next_ids,
+        next_probs=lexicon.next_probs,
+    )
+    os.replace(temp, path)
+
+
+def read_lexicon(path: Path, language: str) -> Lexicon:
+    """Read a lexicon written by `save_lexicon`; raise ValueError when the file is not one."""
+    with np.load(path, allow_pickle=False) as data:
+        words = _split(data["words"])
+        keys = _split(data["keys"])
+        unigram = data["unigram"]
+        firsts = _split(data["firsts"])
+        bounds = data["bounds"]
+        next_ids = data["next_ids"]
+        next_probs = data["next_probs"]
+    lengths_agree = len(unigram) == len(words) == len(keys) and len(bounds) == len(firsts)
+    if not lengths_agree or len(next_ids) != len(next_probs):
+        raise ValueError(f"{path}: the lexicon's arrays disagree in length")
+    if len(next_ids) and (next_ids.min() < 0 or next_ids.max() >= len(words)):
+        raise ValueError(f"{path}: a word pair points outside the word list")
+    followers = {first: (int(start), int(end)) for first, (start, end) in zip(firsts, bounds.tolist(), strict=True)}
+    return Lexicon(language, words, keys, unigram, followers, next_ids, next_probs)
+
+
+def default_cache_dir() -> Path:
+    """The user's cache folder for prediction data."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("aac-avatar")) / "predict"
+
+
+def load_lexicon(language: str, cache_dir: Path | None = None) -> Lexicon:
+    """The lexicon of `language`: from the cache in `cache_dir` when there, else built and cached.
+
+    `cache_dir` None means the user's cache folder. A damaged or unwritable cache is rebuilt or
+    skipped, never fatal. Safe to call from a background thread.
+    """
+    code = wordfreq_language(language)
+    if code is None:
+        return build_lexicon(language)
+    path = _cache_file(cache_dir or default_cache_dir(), code)
+    if path.is_file():
+        try:
+            return read_lexicon(path, code)
+        except (OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
+            log.warning("prediction cache %s is damaged (%s); rebuilding it", path, exc)
+    lexicon = build_lexicon(language)
+    try:
+        save_lexicon(lexicon, path)
+    except OSError as exc:
+        log.warning("could not write the prediction cache %s (%s); it is rebuilt next start", path, exc)
+    return lexicon

@@ -1,0 +1,221 @@
+"""Word prediction: completions of the word being typed, and likely next words after a space.
+
+Candidates come from the language's word list (wordfreq), English word pairs (symspellpy) and
+the person's own words, pairs and triples; each is scored by a weighted mix of those sources
+(`Weights`), so what the person says often rises to the top.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from aac.predict.learned import LearnedWords
+from aac.predict.lexicon import Lexicon, load_lexicon
+from aac.predict.words import (
+    at_sentence_start,
+    context_words,
+    match_key,
+    normal_word,
+    split_partial,
+)
+
+# Words English always writes with a capital (the list has them in lower case).
+_ENGLISH_CAPITALS = {
+    word: word.capitalize()
+    for word in [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "english",
+        "christmas",
+        "easter",
+    ]
+}
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each source counts in a suggestion's score (tuned on dev_messages.txt).
+
+    Each source gives a probability: `unigram` the word's frequency in the language, `pair`
+    P(word | previous word) from the word pairs, the `learned_*` ones the same from the person's
+    own messages. `learned_damping` keeps one-off pairs from outranking the language's.
+    """
+
+    unigram: float = 1.0
+    pair: float = 0.3
+    learned_unigram: float = 0.3
+    learned_pair: float = 1.0
+    learned_triple: float = 1.0
+    learned_damping: float = 1.0
+    candidates: int = 20
+
+
+def prediction_language(profile: Any) -> str:
+    """The language prediction uses for `profile` (a profiles.schema.Profile): its prediction
+    language, or else the profile's language."""
+    return profile.prediction.language or profile.language
+
+
+class Predictor:
+    """Suggestions for the message being typed, learning from each message spoken.
+
+    `lexicon` lets several predictors share one loaded word list (it is read-only); by default
+    the list of `language` is loaded from (or built into) the cache in `cache_dir`.
+    `learning` False: `learn` does nothing (the profile's learning switch).
+    """
+
+    def __init__(
+        self,
+        language: str,
+        learned: LearnedWords | None = None,
+        *,
+        learning: bool = True,
+        lexicon: Lexicon | None = None,
+        weights: Weights | None = None,
+        cache_dir: Path | None = None,
+    ) -> None:
+        self.language = language
+        self.learned = learned if learned is not None else LearnedWords()
+        self.learning = learning
+        self.lexicon = lexicon if lexicon is not None else load_lexicon(language, cache_dir)
+        self.weights = weights or Weights()
+        self._capitals = _ENGLISH_CAPITALS if self.lexicon.language == "en" else {}
+        self._learned_keys: list[tuple[str, str]] = []
+        self._learned_version = -1
+
+    @property
+    def note(self) -> str | None:
+        """A sentence for the person when prediction is limited (no word list for the language)."""
+        return self.lexicon.note
+
+    def learn(self, message: str) -> None:
+        """Learn the words of a message the person has just spoken (nothing when learning is off)."""
+        if self.learning:
+            self.learned.add_message(message, is_common=self._is_common)
+
+    def suggest(self, text: str, count: int = 5) -> list[str]:
+        """Up to `count` suggestions for `text`, the whole message so far, best first.
+
+        Inside a word: longer words that start with it (in the case the person began it with).
+        After a space, or with nothing typed: likely next words.
+        """
+        if count <= 0:
+            return []
+        before, partial = split_partial(text)
+        second, first = context_words(before)
+        scores = self._scores(match_key(partial), normal_word(partial), second, first)
+        sentence_start = not partial and at_sentence_start(before)
+        shown: list[str] = []
+        for word in sorted(scores, key=lambda w: (-scores[w], w)):
+            form = self._display(word, partial, sentence_start)
+            if form == partial or form in shown:
+                continue
+            shown.append(form)
+            if len(shown) == count:
+                break
+        return shown
+
+    def _is_common(self, word: str) -> bool:
+        return self._lexicon_index(word) is not None
+
+    def _lexicon_index(self, word: str) -> int | None:
+        lexicon = self.lexicon
+        key = match_key(word)
+        i = bisect.bisect_left(lexicon.keys, key)
+        while i < len(lexicon.keys) and lexicon.keys[i] == key:
+            if lexicon.words[i] == word:
+                return i
+            i += 1
+        return None
+
+    def _learned_with_prefix(self, key_prefix: str) -> list[str]:
+        if self._learned_version != self.learned.total:
+            self._learned_keys = sorted((match_key(word), word) for word in self.learned.unigrams)
+            self._learned_version = self.learned.total
+        start = bisect.bisect_left(self._learned_keys, (key_prefix, ""))
+        found = []
+        for key, word in self._learned_keys[start:]:
+            if not key.startswith(key_prefix):
+                break
+            found.append(word)
+        return found
+
+    def _scores(self, key_prefix: str, typed: str, second: str, first: str) -> dict[str, float]:
+        lexicon, learned, weights = self.lexicon, self.learned, self.weights
+        start, end = lexicon.prefix_range(key_prefix)
+        ids = set(_top(lexicon.unigram, start, end, weights.candidates))
+        span = lexicon.followers.get(first) if weights.pair > 0 else None
+        if span is not None:
+            next_ids = lexicon.next_ids[span[0] : span[1]]
+            low, high = np.searchsorted(next_ids, [start, end])
+            top = _top(lexicon.next_probs[span[0] : span[1]], int(low), int(high), weights.candidates)
+            ids.update(int(next_ids[i]) for i in top)
+        words: dict[str, int | None] = {lexicon.words[i]: i for i in ids}
+        pairs = learned.bigrams.get(first, {})
+        triples = learned.trigrams.get(f"{second} {first}", {})
+        for word in self._learned_with_prefix(key_prefix):
+            if word not in words:
+                words[word] = self._lexicon_index(word)
+        pairs_total = sum(pairs.values())
+        triples_total = sum(triples.values())
+        scores = {}
+        for word, index in words.items():
+            if "'" in typed and not word.startswith(typed):
+                continue
+            score = 0.0
+            if index is not None:
+                score += weights.unigram * float(lexicon.unigram[index])
+                if span is not None:
+                    j = span[0] + int(np.searchsorted(lexicon.next_ids[span[0] : span[1]], index))
+                    if j < span[1] and lexicon.next_ids[j] == index:
+                        score += weights.pair * float(lexicon.next_probs[j])
+            if learned.total:
+                score += weights.learned_unigram * learned.unigrams.get(word, 0) / learned.total
+                if pairs_total:
+                    score += weights.learned_pair * pairs.get(word, 0) / (pairs_total + weights.learned_damping)
+                if triples_total:
+                    score += weights.learned_triple * triples.get(word, 0) / (triples_total + weights.learned_damping)
+            scores[word] = score
+        return scores
+
+    def _display(self, word: str, partial: str, sentence_start: bool) -> str:
+        form = self.learned.forms.get(word) or self._capitals.get(word) or word
+        if self._capitals and (word == "i" or word.startswith("i'")):
+            form = "I" + form[1:]
+        if partial:
+            if len(partial) > 1 and partial.isupper():
+                return form.upper()
+            if partial[0].isupper():
+                return form[0].upper() + form[1:]
+            return form
+        if sentence_start:
+            return form[0].upper() + form[1:]
+        return form
+
+
+def _top(values: np.ndarray, start: int, end: int, count: int) -> list[int]:
+    """The indices (into `values`) of the `count` largest of values[start:end]."""
+    if end - start <= count:
+        return list(range(start, end))
+    part = np.argpartition(-values[start:end], count)[:count]
+    return [start + int(i) for i in part]
