@@ -197,6 +197,24 @@ def test_presses_within_the_debounce_are_ignored():
     assert scanner.press(1, 0.1) == [Highlight(ROW_B, "b 0")]
 
 
+def test_a_press_counts_only_once_held_for_the_acceptance_time():
+    scanner = Scanner(ScanSettings(interval_s=1.0, first_delay_s=0.5, acceptance_s=0.3))
+    scanner.set_targets(small_screen(), 0.0)
+    assert scanner.press(0, 0.0) == []
+    assert scanner.next_change_s() == pytest.approx(0.3)
+    assert scanner.tick(0.29) == []
+    assert scanner.tick(0.3) == [Highlight(ROW_A, "a 0")]  # accepted while still held: the scan starts at 0.3
+    assert scanner.release(0, 0.5) == []
+    # Row a 0.3-1.8, row b 1.8-2.8. A brush against the switch does nothing.
+    assert scanner.press(0, 2.0) == [Highlight(ROW_B, "b 0")]
+    assert scanner.release(0, 2.1) == []
+    assert scanner.highlighted() == ROW_B
+    # Held long enough, reported only at release: it acts at 2.2 + 0.3 = 2.5, still on row b.
+    scanner.press(0, 2.2)
+    assert scanner.release(0, 2.9) == [Highlight(("b0",), "b 0")]
+    assert scanner.next_change_s() == pytest.approx(2.5 + 1.5)
+
+
 def test_one_switch_has_no_step_switch():
     scanner = one_switch()
     with pytest.raises(ValueError, match="two switches only"):
@@ -230,7 +248,7 @@ def test_targets_sharing_an_id_are_refused_with_the_id_named():
 
 def test_settings_from_the_profile_and_bad_settings():
     access = AccessSection(switches=2, scan_pattern="block", scan_interval_s=0.8, scan_first_delay_s=0.4, scan_loops=5)
-    assert ScanSettings.from_profile(access) == ScanSettings(2, "block", 0.8, 0.4, 5, 0.1)
+    assert ScanSettings.from_profile(access) == ScanSettings(2, "block", 0.8, 0.4, 5, 0.1, 0.0)
     assert DwellSettings.from_profile(AccessSection(dwell_time_s=1.7, dwell_pause_zone=False)) == DwellSettings(
         1.7, False
     )

@@ -44,7 +44,9 @@ class ScanSettings:
     `switches`: 1 (automatic scan) or 2 (step and choose); `pattern`: one of `PATTERNS`; `interval_s`: time
     each item stays highlighted; `first_delay_s`: extra time for the first item of a level; `loops`: full
     loops with no selection before an automatic scan stops; `debounce_s`: a press sooner than this after the
-    previous accepted press is ignored (tremor, a bouncing switch).
+    previous accepted press is ignored (tremor, a bouncing switch); `acceptance_s`: when above 0, a press
+    counts only once the switch has been held this long (brushing against it does nothing), and it acts
+    at that moment; the UI then reports releases too (`Scanner.release`).
     """
 
     switches: int = 1
@@ -53,6 +55,7 @@ class ScanSettings:
     first_delay_s: float = 1.5
     loops: int = 3
     debounce_s: float = 0.1
+    acceptance_s: float = 0.0
 
     def __post_init__(self) -> None:
         if self.switches not in (1, 2):
@@ -61,14 +64,14 @@ class ScanSettings:
             raise ValueError(f"unknown scan pattern {self.pattern!r}; choose one of {', '.join(PATTERNS)}")
         if not self.interval_s > 0:
             raise ValueError(f"the scan interval must be more than 0 seconds, not {self.interval_s}")
-        if self.first_delay_s < 0 or self.debounce_s < 0:
-            raise ValueError("the first-item delay and the debounce time cannot be negative")
+        if self.first_delay_s < 0 or self.debounce_s < 0 or self.acceptance_s < 0:
+            raise ValueError("the first-item delay, the debounce and the acceptance time cannot be negative")
         if self.loops < 1:
             raise ValueError(f"the scan must go round at least once, not {self.loops} times")
 
     @classmethod
-    def from_profile(cls, access: AccessSection, debounce_s: float = 0.1) -> ScanSettings:
-        """The settings from a profile's access section (the profile has no debounce yet: pass it here)."""
+    def from_profile(cls, access: AccessSection, debounce_s: float = 0.1, acceptance_s: float = 0.0) -> ScanSettings:
+        """The settings from a profile's access section (it holds no debounce or acceptance time yet: pass them)."""
         return cls(
             switches=access.switches,
             pattern=access.scan_pattern,
@@ -76,6 +79,7 @@ class ScanSettings:
             first_delay_s=access.scan_first_delay_s,
             loops=access.scan_loops,
             debounce_s=debounce_s,
+            acceptance_s=acceptance_s,
         )
 
 
@@ -141,6 +145,7 @@ class Scanner:
         self._step = 0  # steps the automatic scan has taken in this level (index = step % level size)
         self._level_start_s = 0.0
         self._last_press_s: float | None = None
+        self._down_s: dict[int, float] = {}  # switches held down, not yet accepted (acceptance time only)
         self._shown: tuple[str, ...] = ()
 
     @property
@@ -170,52 +175,44 @@ class Scanner:
 
     def tick(self, now_s: float) -> list[AccessEvent]:
         """Move an automatic scan on to where it is at `now_s`; returns events only when something changed."""
-        if not self._active or self._settings.switches == 2:
-            return []
-        level = self._level()
-        step = self._step_at(now_s)
-        if step >= self._settings.loops * len(level):
-            return self._stop()
-        self._step = step
-        index = step % len(level)
-        if index == self._index:
-            return []
-        self._index = index
-        return self._show()
+        events: list[AccessEvent] = []
+        acceptance_s = self._settings.acceptance_s
+        for switch, down_s in sorted(self._down_s.items(), key=lambda item: item[1]):
+            if now_s - down_s >= acceptance_s - _EPS:
+                del self._down_s[switch]
+                events += self._accept(switch, down_s + acceptance_s)
+        return events + self._advance(now_s)
 
     def press(self, switch: int, now_s: float) -> list[AccessEvent]:
-        """A switch was pressed: 0 chooses (and starts an idle scan), 1 steps to the next item (two switches)."""
-        if switch not in range(self._settings.switches):
-            raise ValueError(
-                f"switch {switch} does not exist with {self._settings.switches} switch(es): "
-                "0 chooses, 1 steps (two switches only)"
-            )
-        if self._last_press_s is not None and now_s - self._last_press_s < self._settings.debounce_s:
-            return []
-        self._last_press_s = now_s
+        """A switch went down: 0 chooses (and starts an idle scan), 1 steps to the next item (two switches).
+
+        With an acceptance time the press acts only once held that long (on a later `tick` or `release`).
+        """
+        self._check_switch(switch)
+        if self._settings.acceptance_s <= 0:
+            return self._accept(switch, now_s)
+        self._down_s[switch] = now_s
+        return self.tick(now_s)
+
+    def release(self, switch: int, now_s: float) -> list[AccessEvent]:
+        """A switch came up; a press released before its acceptance time is dropped."""
+        self._check_switch(switch)
         events = self.tick(now_s)
-        if not self._active:
-            if not self._top:
-                return events
-            self._active = True
-            self._path = []
-            return events + self._enter_level(now_s)
-        if switch == 1:
-            self._index = (self._index + 1) % len(self._level())
-            return events + self._show()
-        return events + self._choose(now_s)
+        self._down_s.pop(switch, None)
+        return events
 
     def next_change_s(self) -> float | None:
         """When an automatic scan next moves (or stops) by itself; None when nothing will happen unprompted.
 
         The UI can sleep until then; tests jump straight to it.
         """
-        if not self._active or self._settings.switches == 2:
-            return None
         settings = self._settings
-        lead_s = settings.interval_s + settings.first_delay_s
-        # Step k (k >= 1) begins at lead + (k - 1) * interval, so the current step k ends at lead + k * interval.
-        return self._level_start_s + lead_s + self._step * settings.interval_s
+        changes_s = [down_s + settings.acceptance_s for down_s in self._down_s.values()]
+        if self._active and settings.switches == 1:
+            lead_s = settings.interval_s + settings.first_delay_s
+            # Step k (k >= 1) begins at lead + (k - 1) * interval, so the current step k ends at lead + k * interval.
+            changes_s.append(self._level_start_s + lead_s + self._step * settings.interval_s)
+        return min(changes_s, default=None)
 
     def back_item(self) -> Target | None:
         """The go-back item when the current level has one, with a place for the UI to draw it.
@@ -238,6 +235,43 @@ class Scanner:
         )
 
     # The scan's inner workings.
+
+    def _check_switch(self, switch: int) -> None:
+        if switch not in range(self._settings.switches):
+            raise ValueError(
+                f"switch {switch} does not exist with {self._settings.switches} switch(es): "
+                "0 chooses, 1 steps (two switches only)"
+            )
+
+    def _advance(self, now_s: float) -> list[AccessEvent]:
+        if not self._active or self._settings.switches == 2:
+            return []
+        level = self._level()
+        step = self._step_at(now_s)
+        if step >= self._settings.loops * len(level):
+            return self._stop()
+        self._step = step
+        index = step % len(level)
+        if index == self._index:
+            return []
+        self._index = index
+        return self._show()
+
+    def _accept(self, switch: int, now_s: float) -> list[AccessEvent]:
+        if self._last_press_s is not None and now_s - self._last_press_s < self._settings.debounce_s:
+            return []
+        self._last_press_s = now_s
+        events = self._advance(now_s)
+        if not self._active:
+            if not self._top:
+                return events
+            self._active = True
+            self._path = []
+            return events + self._enter_level(now_s)
+        if switch == 1:
+            self._index = (self._index + 1) % len(self._level())
+            return events + self._show()
+        return events + self._choose(now_s)
 
     def _level(self) -> tuple[_Node, ...]:
         if not self._path:
