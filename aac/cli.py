@@ -32,6 +32,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _names_a_command(parser: argparse.ArgumentParser, argv: list[str]) -> bool:
+    commands = next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return any(token in commands for token in argv)
+
+
+def _as_app(argv: list[str]) -> list[str]:
+    """`argv` of plain `aac-avatar ...` as `aac-avatar [global options] app [app options]`."""
+    before, after = [], []
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--debug" or token.startswith("--profiles-dir="):
+            before.append(token)
+        elif token == "--profiles-dir":
+            before += [token, next(tokens, "")]
+        else:
+            after.append(token)
+    return [*before, "app", *after]
+
+
 def _is_user_error(exc: BaseException) -> bool:
     # Packages below `aac` cannot import a shared base class from here (they never import
     # `aac`), so their errors meant for people carry this marker attribute instead.
@@ -41,6 +60,9 @@ def _is_user_error(exc: BaseException) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run one subcommand; return the process exit status."""
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not _names_a_command(parser, argv) and not {"-h", "--help"} & set(argv):
+        argv = _as_app(argv)  # plain `aac-avatar` opens the board
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -1,0 +1,140 @@
+"""The app's links to the rest of the aid: the live engine speaks, the profile keeps what changed,
+and scanning cues reach the person's own ears.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+
+from aac.live.engine import LiveEngine
+from aac.ui.model import HistoryEntry, Persistence
+from profiles.store import ProfileStore
+
+
+class EngineSpeaker:
+    """Speaks through the live engine: the voice goes to the call's microphone, the face to its camera."""
+
+    def __init__(self, engine: LiveEngine) -> None:
+        self.engine = engine
+
+    def say(self, text: str, emotion: str | None = None) -> None:
+        """Queue `text` (after what is being said)."""
+        self.engine.say(text, emotion)
+
+    def compose(self, text: str) -> None:
+        """Show "typing..." and prepare the speech of the message so far."""
+        self.engine.compose(text)
+
+    def stop(self) -> None:
+        """Stop at once: voice, lips and captions."""
+        self.engine.stop_speaking()
+
+    def play_sound(self, data: bytes, label: str) -> None:
+        """A button's recorded sound. Until banked recordings drive the face (message banking), the
+        button's words are spoken instead, so the person is never silent."""
+        if label:
+            self.engine.say(label)
+
+
+class ProfilePersistence(Persistence):
+    """Saves the draft, history, learned words and quick phrases in the profile, atomically, with the
+    previous version kept."""
+
+    DRAFT = "draft.json"
+    HISTORY = "history.json"
+
+    def __init__(self, store: ProfileStore, profile_name: str, learned=None) -> None:
+        self.store = store
+        self.profile_name = profile_name
+        self.learned = learned
+        self.problems: list[str] = []
+
+    def _guard(self, what: str, save) -> None:
+        try:
+            save()
+        except OSError as exc:  # a full or read-only disk must not stop the person talking
+            self.problems.append(f"could not save the {what}: {exc}")
+
+    def save_draft(self, text: str) -> None:
+        from profiles.datafile import save_json
+
+        self._guard("message", lambda: save_json(self.store, self.profile_name, self.DRAFT, {"text": text}))
+
+    def save_history(self, history: list[HistoryEntry]) -> None:
+        from profiles.datafile import save_json
+
+        self._guard("history", lambda: save_json(self.store, self.profile_name, self.HISTORY,
+                                                 [e.to_json() for e in history]))
+
+    def save_learned(self) -> None:
+        if self.learned is None:
+            return
+        from aac.predict.learned import save_learned
+
+        self._guard("learned words", lambda: save_learned(self.store, self.profile_name, self.learned))
+
+    def save_phrases(self, phrases: list[str]) -> None:
+        def save() -> None:
+            profile = self.store.load(self.profile_name)
+            self.store.save(profile.model_copy(update={"phrases": list(phrases)}))
+
+        self._guard("quick phrases", save)
+
+
+class CueSpeaker:
+    """Speaks scanning cues (the highlighted item's label) on this computer's speakers or headphones only:
+    its own quick voice and its own sound output, never the call's microphone. The newest cue replaces
+    one not yet spoken."""
+
+    def __init__(self, device: str | None = None, voice_id: str = "espeak:en-us") -> None:
+        self._device = device
+        self._voice_id = voice_id
+        self._queue: queue.Queue[str | None] = queue.Queue(maxsize=1)
+        self.problem: str | None = None
+        self._thread = threading.Thread(target=self._run, name="cues", daemon=True)
+        self._thread.start()
+
+    def say(self, label: str) -> None:
+        """Speak `label` soon (a newer cue replaces one still waiting)."""
+        try:
+            self._queue.get_nowait()
+        except queue.Empty:
+            pass
+        try:
+            self._queue.put_nowait(label)
+        except queue.Full:
+            pass
+
+    def close(self) -> None:
+        """Stop the cue thread."""
+        try:
+            self._queue.get_nowait()
+        except queue.Empty:
+            pass
+        self._queue.put(None)
+        self._thread.join(timeout=2)
+
+    def _run(self) -> None:
+        from speech.audio_out import open_output
+        from speech.registry import get_voice
+        from speech.voice import VoiceSettings
+
+        try:
+            voice = get_voice(self._voice_id, VoiceSettings(rate=1.3, volume=0.8))
+            output = open_output(voice.sample_rate_hz, self._device, latency_ms=60)
+        except Exception as exc:  # no speakers: scanning still works, silently, and the status says why
+            self.problem = f"spoken cues are off: {exc}"
+            return
+        try:
+            while True:
+                label = self._queue.get()
+                if label is None:
+                    return
+                try:
+                    output.write(voice.synthesize(label).audio)
+                except Exception as exc:
+                    self.problem = f"a spoken cue failed: {exc}"
+        finally:
+            output.close()
+            voice.close()

@@ -1,0 +1,206 @@
+"""The app, put together: a profile's boards, prediction, history and access method around the live
+engine, in a window (`run_window`), or recorded as a short demonstration where there is no display
+(`record_demo`).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from aac.ui.app import App
+from aac.ui.model import AppModel, history_from_json
+from aac.ui.speaker import Speaker
+from profiles.store import LoadedProfile, ProfileStore
+
+PREVIEW_FPS = 15.0
+DEMO_GREETING = ("Hello", "I", "am", "speaking", "with", "aac-avatar")
+
+
+@dataclass(frozen=True)
+class AppParts:
+    """What `build_model` loaded, with the notes the person should see (a damaged file restored...)."""
+
+    model: AppModel
+    notes: tuple[str, ...]
+    persistence: object
+
+
+def build_model(store: ProfileStore, loaded: LoadedProfile, speaker: Speaker, keep: bool = True) -> AppParts:
+    """The app's model for a profile: its boards, keyboards, prediction (with what it learned), history
+    and unfinished message. `keep`: save changes into the profile (False for demonstrations)."""
+    from aac.board.store import load_profile_boards
+    from aac.board.vocabulary import keyboard_board
+    from aac.predict.learned import LearnedWords, load_learned
+    from aac.predict.predictor import Predictor
+    from aac.ui.engine_link import ProfilePersistence
+    from aac.ui.model import Persistence
+    from profiles.datafile import load_json
+
+    profile = loaded.profile
+    name = profile.name
+    notes: list[str] = []
+    boards = load_profile_boards(store, name)
+    notes += list(boards.notes)
+    language = profile.prediction.language or profile.language
+    learned, note = load_learned(store, name) if keep else (LearnedWords(), None)
+    if note:
+        notes.append(note)
+    predictor = Predictor(language, learned, learning=profile.prediction.learning)
+    history = []
+    draft = ""
+    if keep:
+        folder = loaded.directory
+        loaded_history = load_json(folder / ProfilePersistence.HISTORY, list)
+        try:
+            history = history_from_json(loaded_history.value)
+        except ValueError as exc:
+            notes.append(f"{folder / ProfilePersistence.HISTORY}: {exc}; the history starts empty")
+        if loaded_history.note:
+            notes.append(loaded_history.note)
+        loaded_draft = load_json(folder / ProfilePersistence.DRAFT, dict)
+        if isinstance(loaded_draft.value, dict) and isinstance(loaded_draft.value.get("text"), str):
+            draft = loaded_draft.value["text"]
+    persistence = ProfilePersistence(store, name, learned) if keep else Persistence()
+    display = profile.display
+    keyboards = {layout: keyboard_board(layout, language) for layout in ("qwerty", "abc")}
+    model = AppModel(
+        boards=boards.board_set, keyboards=keyboards, speaker=speaker, predictor=predictor,
+        phrases=list(profile.phrases), history=history, default_emotion=profile.avatar.default_emotion,
+        suggestions_shown=display.predictions, speak_each_word=display.speak_each_word,
+        keyboard_layout=display.keyboard_layout, persistence=persistence,
+    )
+    if draft:
+        model.text = draft
+        model.notes.append("Your unfinished message is back.")
+        speaker.compose(draft)
+        model._refresh_suggestions()
+    model.notes.extend(notes)
+    return AppParts(model, tuple(notes), persistence)
+
+
+def run_window(store: ProfileStore, loaded: LoadedProfile, engine, outputs, size: tuple[int, int] | None,
+               fullscreen: bool, max_seconds: float | None = None, caregiver_factory=None) -> App:
+    """The board in a window until the person quits (Ctrl+Q, closing the window, or `max_seconds`)."""
+    import pygame as pg
+
+    from aac.ui.draw import Painter
+    from aac.ui.engine_link import CueSpeaker, EngineSpeaker
+
+    profile = loaded.profile
+    speaker = EngineSpeaker(engine)
+    parts = build_model(store, loaded, speaker)
+    pg.display.init()
+    pg.font.init()
+    flags = pg.FULLSCREEN if fullscreen else pg.RESIZABLE
+    surface = pg.display.set_mode(size or (0, 0) if fullscreen else size or (1280, 800), flags)
+    pg.display.set_caption("aac-avatar")
+    app = App(parts.model, profile.access, profile.display, surface.get_size())
+    if caregiver_factory is not None:
+        app.caregiver = caregiver_factory(app)
+    painter = Painter(surface, profile.display.theme, profile.display.font_scale)
+    cues = CueSpeaker(profile.access.cue_device) if profile.access.scan_audio_cues else None
+    clock = pg.time.Clock()
+    started = time.monotonic()
+    preview_at = 0.0
+    preview_status = _preview_status(outputs)
+    try:
+        while app.running:
+            now = time.monotonic()
+            for event in pg.event.get():
+                app.handle(event, now)
+            app.tick(now)
+            if app.size != surface.get_size():
+                surface = pg.display.set_mode(app.size, flags)
+                painter.surface = surface
+            if cues is not None:
+                while app.state.cues:
+                    cues.say(app.state.cues.pop(0))
+            screen = app.screen(now)
+            painter.paint_static(screen, (app._screen_key, engine.status().speaking))
+            frame = engine.last_frame if now - preview_at >= 1.0 / PREVIEW_FPS else None
+            if frame is not None:
+                preview_at = now
+            highlighted, level = app.highlight()
+            problems = tuple(getattr(parts.persistence, "problems", ())) + tuple(engine.status().problems)
+            painter.frame(screen, highlighted, level, app.state.dwell, engine.last_frame, preview_status,
+                          app.status_line(problems))
+            if app.back_item_shown():
+                painter.back_item(_back_rect(screen))
+            pg.display.flip()
+            if max_seconds is not None and now - started > max_seconds:
+                break
+            clock.tick(30)
+    finally:
+        if cues is not None:
+            cues.close()
+        pg.display.quit()
+    return app
+
+
+def _back_rect(screen) -> tuple[int, int, int, int]:
+    x, y, w, h = screen.status
+    return (x, y, min(w, max(200, w // 4)), h)
+
+
+def _preview_status(outputs) -> str:
+    camera = "camera on" if outputs.camera_on else "camera off"
+    microphone = "mic on" if outputs.microphone_on else "mic off"
+    return f"{camera} · {microphone}"
+
+
+def record_demo(store: ProfileStore, loaded: LoadedProfile, path: Path, voice, renderer_factory, settings,
+                timeout_s: float = 60.0) -> Path:
+    """Where there is no display: the default greeting, chosen on the board's keyboard and symbols by the
+    same model the window uses, spoken by the live engine into an mp4 at `path`."""
+    from aac.live.engine import LiveEngine
+    from aac.live.video_outputs import Mp4Recorder
+    from aac.ui.engine_link import EngineSpeaker
+
+    recorder = Mp4Recorder(path, settings.width, settings.height, settings.fps, voice.sample_rate_hz)
+    if recorder.error:
+        raise OSError(recorder.error)
+    engine = LiveEngine(renderer_factory, voice, settings, video_outputs=[recorder])
+    engine.start()
+    try:
+        parts = build_model(store, loaded, EngineSpeaker(engine), keep=False)
+        model = parts.model
+        time.sleep(0.5)  # the face is seen idle for a moment first, as in a call
+        for word in DEMO_GREETING:
+            button = _find_button(model, word)
+            if button is not None:
+                model.press(button)
+            else:
+                for letter in word:
+                    model.type_key(letter)
+                model.type_key(" ")
+            time.sleep(0.15)
+        model.text = model.text.rstrip() + "."
+        model.speak()
+        deadline = time.monotonic() + timeout_s
+        time.sleep(0.3)
+        while not engine.idle() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.6)
+    finally:
+        engine.close()
+    if not path.is_file():
+        raise OSError(f"the demonstration could not be written to {path}: {'; '.join(engine.status().problems)}")
+    return path
+
+
+def _find_button(model: AppModel, word: str):
+    """A button on the board set's pages that says exactly `word` (and is not a folder)."""
+    for board in model.boards.boards.values():
+        for button in board.buttons:
+            if button.words.lower() == word.lower() and not button.is_folder and not button.action:
+                return button
+    return None
+
+
+def print_notes(notes) -> None:
+    """Tell the person, on the terminal, what was restored or skipped."""
+    for note in notes:
+        print(f"aac-avatar: {note}", file=sys.stderr)
