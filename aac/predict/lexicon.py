@@ -23,7 +23,9 @@ log = logging.getLogger(__name__)
 
 # Enough for everyday language; rarer words come from what the person types.
 VOCABULARY_SIZE = 100_000
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+# A spelling without its apostrophe ("dont") this many times rarer than the one with it is a misspelling.
+MISSPELLING_RATIO = 10.0
 BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
 # Word pairs exist for these wordfreq languages only.
 BIGRAM_LANGUAGES = {"en": BIGRAM_FILE}
@@ -103,12 +105,16 @@ def build_lexicon(language: str, size: int = VOCABULARY_SIZE) -> Lexicon:
             frequencies[word] = frequency
             if len(frequencies) >= size:
                 break
+    spelled = _apostrophe_spellings(frequencies)
+    for plain in spelled:
+        del frequencies[plain]
     pairs: list[tuple[str, str, float]] = []
     pair_file = BIGRAM_LANGUAGES.get(code)
     path = _bigram_path(pair_file) if pair_file else None
     if path is not None:
         for line in path.read_text(encoding="utf-8").splitlines():
             first, second, count = line.split(" ")
+            first, second = spelled.get(first, first), spelled.get(second, second)
             pairs.append((first, second, float(count)))
             # Pair words missing from the word list still get a (small) frequency of their own.
             if second not in frequencies:
@@ -131,6 +137,25 @@ def build_lexicon(language: str, size: int = VOCABULARY_SIZE) -> Lexicon:
             next_probs[start:i] = counts[start:i] / counts[start:i].sum()
             start = i
     return Lexicon(code, ordered, [match_key(word) for word in ordered], unigram, followers, next_ids, next_probs)
+
+
+def _apostrophe_spellings(frequencies: dict[str, float]) -> dict[str, str]:
+    """Words written without their apostrophe ("dont", "im") -> the word ("don't", "i'm").
+
+    They would take a suggestion's place beside the real word, and the word pairs (which have
+    no apostrophes) know contractions only in this form ("i cant").
+    """
+    best: dict[str, str] = {}
+    for word, frequency in frequencies.items():
+        if "'" in word:
+            plain = word.replace("'", "")
+            if frequency > frequencies.get(best.get(plain, ""), 0.0):
+                best[plain] = word
+    return {
+        plain: word
+        for plain, word in best.items()
+        if plain in frequencies and frequencies[word] > MISSPELLING_RATIO * frequencies[plain]
+    }
 
 
 def _cache_file(cache_dir: Path, code: str) -> Path:

@@ -62,11 +62,11 @@ class Weights:
     """
 
     unigram: float = 1.0
-    pair: float = 0.3
+    pair: float = 3.0
     learned_unigram: float = 0.3
-    learned_pair: float = 1.0
-    learned_triple: float = 1.0
-    learned_damping: float = 1.0
+    learned_pair: float = 0.3
+    learned_triple: float = 3.0
+    learned_damping: float = 3.0
     candidates: int = 20
 
 
