@@ -71,6 +71,7 @@ class ImportReport:
     sounds_with_data: int = 0
     sounds_url_only: int = 0
     problems: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # what was done with the boards (e.g. where a profile shows them)
 
     def summary(self) -> str:
         """One sentence of counts for people."""
@@ -93,7 +94,7 @@ class ImportReport:
 
     def lines(self, max_problems: int = 40) -> list[str]:
         """The summary, then the problems (at most `max_problems`, then how many more)."""
-        out = [self.summary()]
+        out = [self.summary()] + list(self.notes)
         if self.problems:
             out.append(f"{len(self.problems)} thing{'s' if len(self.problems) != 1 else ''} skipped or repaired:")
             out += [f"  - {p}" for p in self.problems[:max_problems]]
@@ -715,6 +716,9 @@ def read_boards_bytes(data: bytes, source: str, limits: ZipLimits = DEFAULT_LIMI
             return read_package_bytes(data, source, limits)
         if lowered.endswith(PACKAGE_SUFFIXES):
             raise BoardFileError(f"{source}: not a zip package, though its name says so. Fix: export it again as .obz")
+        if not lowered.endswith((".obf", ".json")) and data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"{", b"["):
+            raise BoardFileError(f"{source}: neither an Open Board Format board (.obf) nor a package (.obz). Fix: "
+                                 "export the boards from their app as .obz")
         return read_board_bytes(data, source)
     except ValidationError as exc:  # a repair missed a case: still a message, never a traceback
         first = exc.errors()[0]
@@ -886,6 +890,6 @@ def write_obz(board_set: BoardSet, path: Path) -> Path:
     return path
 
 
-def with_problems(report: ImportReport, *sentences: str) -> ImportReport:
-    """The report with more sentences added (for callers that repair further, e.g. merging into a profile)."""
-    return replace(report, problems=report.problems + tuple(sentences))
+def with_notes(report: ImportReport, *sentences: str) -> ImportReport:
+    """The report with sentences added saying what was done with the boards (e.g. merging into a profile)."""
+    return replace(report, notes=report.notes + tuple(sentences))
