@@ -394,3 +394,11 @@ def test_written_package_holds_media_files_and_a_manifest(tmp_path):
     assert any(n.startswith("images/") and n.endswith(".png") for n in names)
     assert board["images"][0]["path"].startswith("images/") and "data" not in board["images"][0]
     assert read_boards(out).board_set == board_set
+
+
+def test_the_shipped_vocabulary_round_trips_through_a_package():
+    from aac.board.vocabulary import default_board_set
+
+    board_set = default_board_set("en")
+    again = read_boards_bytes(obz_bytes(board_set), "vocabulary.obz")
+    assert again.board_set == board_set and not again.report.problems
