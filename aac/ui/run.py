@@ -81,63 +81,90 @@ def build_model(store: ProfileStore, loaded: LoadedProfile, speaker: Speaker, ke
     return AppParts(model, tuple(notes), persistence)
 
 
+class Window:
+    """The board in a pygame window around a running live engine; `step()` is one frame of the loop."""
+
+    def __init__(self, store: ProfileStore, loaded: LoadedProfile, engine, outputs, size: tuple[int, int] | None,
+                 fullscreen: bool, caregiver_factory=None, keep: bool = True) -> None:
+        import pygame as pg
+
+        from aac.ui.draw import Painter
+        from aac.ui.engine_link import CueSpeaker, EngineSpeaker
+
+        profile = loaded.profile
+        self.engine = engine
+        self.parts = build_model(store, loaded, EngineSpeaker(engine), keep=keep)
+        pg.display.init()
+        pg.font.init()
+        self._flags = pg.FULLSCREEN if fullscreen else pg.RESIZABLE
+        self.surface = pg.display.set_mode((size or (0, 0)) if fullscreen else (size or (1280, 800)), self._flags)
+        pg.display.set_caption("aac-avatar")
+        self.app = App(self.parts.model, profile.access, profile.display, self.surface.get_size())
+        if caregiver_factory is not None:
+            self.app.caregiver = caregiver_factory(self.app)
+        self.painter = Painter(self.surface, profile.display.theme, profile.display.font_scale)
+        self.cues = CueSpeaker(profile.access.cue_device) if profile.access.scan_audio_cues else None
+        self.preview_status = _preview_status(outputs)
+        self._preview_at = 0.0
+        self._frame = None
+
+    def step(self, now_s: float) -> None:
+        """Handle waiting events, let time pass, and draw one frame."""
+        import pygame as pg
+
+        app, engine = self.app, self.engine
+        for event in pg.event.get():
+            app.handle(event, now_s)
+        app.tick(now_s)
+        if app.size != self.surface.get_size():
+            self.surface = pg.display.set_mode(app.size, self._flags)
+            self.painter.surface = self.surface
+        if self.cues is not None:
+            while app.state.cues:
+                self.cues.say(app.state.cues.pop(0))
+        screen = app.screen(now_s)
+        status = engine.status()
+        self.painter.paint_static(screen, app._screen_key)
+        # the preview is refreshed at its own modest rate: the call gets every frame, the person needs few
+        if now_s - self._preview_at >= 1.0 / PREVIEW_FPS:
+            self._preview_at = now_s
+            self._frame = engine.last_frame
+        highlighted, level = app.highlight()
+        problems = tuple(getattr(self.parts.persistence, "problems", ())) + tuple(status.problems)
+        self.painter.frame(screen, highlighted, level, app.state.dwell, self._frame,
+                           self.preview_status, app.status_line(problems))
+        if app.back_item_shown():
+            self.painter.back_item(_back_rect(screen))
+        pg.display.flip()
+
+    def close(self) -> None:
+        """Close the window (the engine is the caller's)."""
+        import pygame as pg
+
+        if self.cues is not None:
+            self.cues.close()
+        pg.display.quit()
+
+
 def run_window(store: ProfileStore, loaded: LoadedProfile, engine, outputs, size: tuple[int, int] | None,
                fullscreen: bool, max_seconds: float | None = None, caregiver_factory=None) -> App:
     """The board in a window until the person quits (Ctrl+Q, closing the window, or `max_seconds`)."""
     import pygame as pg
 
-    from aac.ui.draw import Painter
-    from aac.ui.engine_link import CueSpeaker, EngineSpeaker
-
-    profile = loaded.profile
-    speaker = EngineSpeaker(engine)
-    parts = build_model(store, loaded, speaker)
-    pg.display.init()
-    pg.font.init()
-    flags = pg.FULLSCREEN if fullscreen else pg.RESIZABLE
-    surface = pg.display.set_mode(size or (0, 0) if fullscreen else size or (1280, 800), flags)
-    pg.display.set_caption("aac-avatar")
-    app = App(parts.model, profile.access, profile.display, surface.get_size())
-    if caregiver_factory is not None:
-        app.caregiver = caregiver_factory(app)
-    painter = Painter(surface, profile.display.theme, profile.display.font_scale)
-    cues = CueSpeaker(profile.access.cue_device) if profile.access.scan_audio_cues else None
+    window = Window(store, loaded, engine, outputs, size, fullscreen, caregiver_factory)
+    print_notes(window.parts.notes)
     clock = pg.time.Clock()
     started = time.monotonic()
-    preview_at = 0.0
-    preview_status = _preview_status(outputs)
     try:
-        while app.running:
+        while window.app.running:
             now = time.monotonic()
-            for event in pg.event.get():
-                app.handle(event, now)
-            app.tick(now)
-            if app.size != surface.get_size():
-                surface = pg.display.set_mode(app.size, flags)
-                painter.surface = surface
-            if cues is not None:
-                while app.state.cues:
-                    cues.say(app.state.cues.pop(0))
-            screen = app.screen(now)
-            painter.paint_static(screen, (app._screen_key, engine.status().speaking))
-            frame = engine.last_frame if now - preview_at >= 1.0 / PREVIEW_FPS else None
-            if frame is not None:
-                preview_at = now
-            highlighted, level = app.highlight()
-            problems = tuple(getattr(parts.persistence, "problems", ())) + tuple(engine.status().problems)
-            painter.frame(screen, highlighted, level, app.state.dwell, engine.last_frame, preview_status,
-                          app.status_line(problems))
-            if app.back_item_shown():
-                painter.back_item(_back_rect(screen))
-            pg.display.flip()
+            window.step(now)
             if max_seconds is not None and now - started > max_seconds:
                 break
             clock.tick(30)
     finally:
-        if cues is not None:
-            cues.close()
-        pg.display.quit()
-    return app
+        window.close()
+    return window.app
 
 
 def _back_rect(screen) -> tuple[int, int, int, int]:
