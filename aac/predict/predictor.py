@@ -100,7 +100,10 @@ class Predictor:
         self.lexicon = lexicon if lexicon is not None else load_lexicon(language, cache_dir)
         self.weights = weights or Weights()
         self._capitals = _ENGLISH_CAPITALS if self.lexicon.language == "en" else {}
-        self._learned_keys: list[tuple[str, str]] = []
+        self._learned_keys: list[str] = []
+        self._learned_words: list[str] = []
+        self._learned_counts = np.zeros(0)
+        self._totals = {}
         self._learned_version = -1
 
     @property
@@ -148,16 +151,30 @@ class Predictor:
             i += 1
         return None
 
-    def _learned_with_prefix(self, key_prefix: str) -> list[str]:
-        if self._learned_version != self.learned.total:
-            self._learned_keys = sorted((match_key(word), word) for word in self.learned.unigrams)
-            self._learned_version = self.learned.total
-        start = bisect.bisect_left(self._learned_keys, (key_prefix, ""))
-        found = []
-        for key, word in self._learned_keys[start:]:
-            if not key.startswith(key_prefix):
-                break
-            found.append(word)
+    def _refresh_learned(self) -> None:
+        # Rebuilt after each message learned: sorted for prefix search, totals for probabilities.
+        if self._learned_version == self.learned.total:
+            return
+        ordered = sorted((match_key(word), word) for word in self.learned.unigrams)
+        self._learned_keys = [key for key, _word in ordered]
+        self._learned_words = [word for _key, word in ordered]
+        self._learned_counts = np.array([self.learned.unigrams[word] for word in self._learned_words], np.float64)
+        self._totals: dict[str, int] = {}
+        self._learned_version = self.learned.total
+
+    def _learned_total(self, table: dict[str, dict[str, int]], context: str) -> int:
+        key = f"{id(table)} {context}"
+        if key not in self._totals:
+            self._totals[key] = sum(table.get(context, {}).values())
+        return self._totals[key]
+
+    def _learned_with_prefix(self, key_prefix: str, typed: str, contexts: list[dict[str, int]]) -> set[str]:
+        """The person's most used words starting with `key_prefix`, and their words that followed this context."""
+        start = bisect.bisect_left(self._learned_keys, key_prefix)
+        end = bisect.bisect_left(self._learned_keys, key_prefix + "\U0010ffff", lo=start)
+        found = {self._learned_words[i] for i in _top(self._learned_counts, start, end, self.weights.candidates)}
+        for table in contexts:
+            found.update(word for word in table if word.startswith(typed) and match_key(word).startswith(key_prefix))
         return found
 
     def _scores(self, key_prefix: str, typed: str, second: str, first: str) -> dict[str, float]:
@@ -171,13 +188,14 @@ class Predictor:
             top = _top(lexicon.next_probs[span[0] : span[1]], int(low), int(high), weights.candidates)
             ids.update(int(next_ids[i]) for i in top)
         words: dict[str, int | None] = {lexicon.words[i]: i for i in ids}
+        self._refresh_learned()
         pairs = learned.bigrams.get(first, {})
         triples = learned.trigrams.get(f"{second} {first}", {})
-        for word in self._learned_with_prefix(key_prefix):
+        for word in self._learned_with_prefix(key_prefix, typed.split("'")[0], [pairs, triples]):
             if word not in words:
                 words[word] = self._lexicon_index(word)
-        pairs_total = sum(pairs.values())
-        triples_total = sum(triples.values())
+        pairs_total = self._learned_total(learned.bigrams, first)
+        triples_total = self._learned_total(learned.trigrams, f"{second} {first}")
         scores = {}
         for word, index in words.items():
             if "'" in typed and not word.startswith(typed):

@@ -118,9 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--suggestions", type=int, default=5)
     parser.add_argument("--compare", action="store_true", help="also without word pairs and without learning")
     parser.add_argument("--cache-dir", type=Path, default=None)
+    parser.add_argument("--passes", type=int, default=1, help="type the messages this many times (a person repeats)")
     args = parser.parse_args(argv)
     try:
-        sets = {path: read_messages(path) for path in (args.messages or [HELDOUT_FILE])}
+        sets = {path: read_messages(path) * max(1, args.passes) for path in (args.messages or [HELDOUT_FILE])}
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
