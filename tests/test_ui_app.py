@@ -190,7 +190,7 @@ def test_two_switches(live, predictor_factory):
     for word in ("you", "go"):
         now = scan_select(app, target_of(app, word), now, switches=2)
     now = scan_select(app, "message", now, switches=2)  # the message itself speaks too
-    assert app.model.history[-1].text == "you go"
+    assert app.model.history[-1].text == "You go"  # a sentence starts with a capital
     assert_spoken(engine, frames)
 
 

@@ -286,6 +286,8 @@ def append_words(text: str, words: str) -> str:
     words = words.strip()
     if not words:
         return text
+    if not text.strip() or text.rstrip()[-1] in ".!?":
+        words = words[0].upper() + words[1:]  # a sentence starts with a capital, as its caption shows it
     if text and not text.endswith((" ", "\n")):
         text += " "
     return text + words + " "

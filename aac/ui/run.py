@@ -204,7 +204,11 @@ def record_demo(store: ProfileStore, loaded: LoadedProfile, path: Path, voice, r
                     model.type_key(letter)
                 model.type_key(" ")
             time.sleep(0.15)
-        model.text = model.text.rstrip() + "."
+        model.type_key(".")
+        ready_by = time.monotonic() + 10.0
+        while engine.preparer is not None and not engine.preparer.is_ready(model.text) and time.monotonic() < ready_by:
+            time.sleep(0.05)  # as in the app: the speech is made while the person composes
+        time.sleep(0.3)
         model.speak()
         deadline = time.monotonic() + timeout_s
         time.sleep(0.3)
