@@ -13,9 +13,12 @@ extras=""
 # own sound server). ffmpeg: recordings. EGL/Mesa: the renderer on GPU or CPU (llvmpipe).
 # flite and festival: more voices with exact phone timing, for the lip-sync evaluation
 # (festvox-kdlpc16k and festvox-us-slt-hts: two held-out festival voices for it).
+# Fonts: the board's labels in Latin, Greek, Cyrillic, Devanagari, Arabic, Hebrew, Thai (Noto) and Chinese
+# (WenQuanYi Micro Hei, 5 MB instead of Noto CJK's 100 MB).
 system_packages=(espeak-ng libespeak-ng1 pulseaudio pulseaudio-utils ffmpeg
   libegl1 libegl-mesa0 libgl1-mesa-dri libgl1 libglib2.0-0 libportaudio2
-  flite festival festvox-kdlpc16k festvox-us-slt-hts python3-venv)
+  flite festival festvox-kdlpc16k festvox-us-slt-hts python3-venv
+  fonts-dejavu-core fonts-noto-core fonts-wqy-microhei)
 missing=()
 for p in "${system_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
