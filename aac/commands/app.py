@@ -62,6 +62,9 @@ def run(args: argparse.Namespace) -> int:
             voice.close()
         print(f"aac-avatar: the demonstration is in {path.resolve()}")
         return 0
+    if loaded.bundled:  # the person's history, words and edits go into a profile of their own
+        store.save(loaded.profile)
+        loaded = store.open(loaded.profile.name)
     choice = OutputChoice(camera=not args.no_camera, microphone=not args.no_microphone,
                           speakers=False if args.no_speakers else None, camera_backend=args.camera_backend)
     opened = open_outputs(loaded, settings, voice, choice)

@@ -39,6 +39,10 @@ def build_model(store: ProfileStore, loaded: LoadedProfile, speaker: Speaker, ke
     from aac.ui.model import Persistence
     from profiles.datafile import load_json
 
+    if keep and loaded.bundled:
+        # the person's history, words and edits need a profile of their own: the shipped default is copied
+        store.save(loaded.profile)
+        loaded = store.open(loaded.profile.name)
     profile = loaded.profile
     name = profile.name
     notes: list[str] = []
