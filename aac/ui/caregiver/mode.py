@@ -118,12 +118,18 @@ class Caregiver:
         self._changed()
 
     def key(self, event) -> None:
-        """A physical key while a text field is shown."""
+        """A physical key while a text field is shown (Enter is OK, where the app passes it on)."""
+        import pygame as pg
+
         if self._stack:
             page = self._stack[-1]()
-            if page.text is not None:
-                page.text.key(event)
-                self._changed()
+            if page.text is None:
+                return
+            if event.key in (pg.K_RETURN, pg.K_KP_ENTER):
+                self.activate("key:ok")
+                return
+            page.text.key(event)
+            self._changed()
 
     # -- the stack of screens --------------------------------------------------------------------
     def _find(self, page: Page, name: str) -> Item | None:
@@ -380,8 +386,8 @@ class Caregiver:
             if self._commit(edits.update_button(self.boards, board_id, button_id, background_color=css), "Saved."):
                 self._pop()
 
-        items = [Item(f"colour:{i}", name, lambda css=css: pick(css), kind="symbol", fill=css, active=False,
-                      cue=f"colour {name}" + (", chosen now" if css == current else ""))
+        items = [Item(f"colour:{i}", name + (" (now)" if css == current else ""), lambda css=css: pick(css),
+                      kind="symbol", fill=css, cue=f"colour {name}" + (", chosen now" if css == current else ""))
                  for i, (name, css) in enumerate(PALETTE)]
         items.append(Item("colour:none", "No colour", lambda: pick(None)))
         return Page("Choose a colour (a Fitzgerald key: people yellow, actions green...)", items, columns=5, rows=2)
