@@ -372,3 +372,27 @@ def test_every_screen_draws_with_big_targets(tmp_path):
         _draw(app, "consent")
     finally:
         pygame.display.quit()
+
+
+def test_a_damaged_board_file_is_named_and_nothing_changes(tmp_path):
+    app, store = make_app(tmp_path)
+    (tmp_path / "home" / "Downloads").mkdir()
+    (tmp_path / "home" / "Downloads" / "broken.obz").write_bytes(b"not a zip at all")
+    go(app, "menu:import", "import:0", "import:add")
+    assert "broken.obz" in app.caregiver.note
+    assert store.load("ann").boards == []
+
+
+def test_the_camera_is_checked_in_the_background_until_stopped():
+    import time
+
+    from aac.ui.caregiver.photo import CameraWatch
+
+    changes = []
+    watch = CameraWatch(lambda: np.zeros((240, 320, 3), np.uint8), lambda: changes.append(1))
+    watch.start()
+    deadline = time.monotonic() + 20.0
+    while watch.latest()[1] is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    watch.stop()
+    assert watch.latest()[1].advice.startswith("No face seen") and changes

@@ -84,7 +84,7 @@ def webcam_source(index: int = 0) -> tuple[FrameSource, Callable[[], None], str]
     capture = cv2.VideoCapture(index)
     if not capture.isOpened():
         capture.release()
-        return (lambda: None), (lambda: None), "No webcam found: plug one in, or choose a photo file instead"
+        return (lambda: None), (lambda: None), "No webcam found: plug one in, then choose Avatar photo again"
 
     def read() -> np.ndarray | None:
         ok, frame = capture.read()
