@@ -5,22 +5,24 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from profiles.bundled_faces import default_face
 from profiles.errors import ProfileError
-from profiles.store import BUNDLED_DIR, DEFAULT_NAME, LoadedProfile, ProfileStore
-
-DEFAULT_FACE = BUNDLED_DIR / DEFAULT_NAME / "photo.png"
-DEFAULT_RIG = BUNDLED_DIR / DEFAULT_NAME / "rig.npz"
+from profiles.store import LoadedProfile, ProfileStore
 
 
 def face_files(loaded: LoadedProfile, for_calls: bool = True) -> tuple[Path, Path]:
     """The photo the face comes from and where its rig is cached: the profile's own, or the
-    shipped default face (of no real person) when it names no photo.
+    shipped default face (of no real person) it chose in `avatar.default_face` when it names no photo.
 
     A real person's face goes into calls and videos (`for_calls`) only with their (or their
     guardian's) recorded consent; a caregiver may still look at it while setting up.
     """
     if loaded.photo_path is None:
-        return DEFAULT_FACE, DEFAULT_RIG
+        try:
+            face = default_face(loaded.profile.avatar.default_face)
+        except ValueError as exc:  # the schema checks this on load; a face removed since is still told plainly
+            raise ProfileError(f"{loaded.directory / 'profile.yaml'}: avatar.default_face: {exc}") from None
+        return face.photo_path, face.rig_path
     if for_calls and not loaded.profile.consent.agreed:
         raise ProfileError(
             f"{loaded.directory / 'profile.yaml'}: the profile has a photo but no consent is recorded, so its face "

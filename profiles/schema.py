@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from profiles.bundled_faces import DEFAULT_FACE_ID, default_face_ids, unknown_face_message
+
 SCHEMA_VERSION = 1
 
 Emotion = Literal["neutral", "happy", "sad", "surprised", "concerned", "angry"]
@@ -87,6 +89,9 @@ class AvatarSection(Section):
     """The face: the photo it is built from, its rig cache, and how it moves."""
 
     photo: str | None = Field(None, description="photo file in the profile folder; none means the default face")
+    default_face: str = Field(
+        DEFAULT_FACE_ID, description="which shipped face (of nobody) shows while there is no photo"
+    )
     rig: str = Field("rig.npz", description="the rig cache built from the photo, in the profile folder")
     idle_motion: float = Field(0.5, ge=0.0, le=1.0, description="how much the face moves while quiet")
     default_emotion: Emotion = "neutral"
@@ -104,6 +109,13 @@ class AvatarSection(Section):
     @classmethod
     def _rig_path(cls, value: str) -> str:
         return check_relative_path(value, "rig") or value
+
+    @field_validator("default_face")
+    @classmethod
+    def _default_face(cls, value: str) -> str:
+        if value not in default_face_ids():
+            raise ValueError(unknown_face_message(value))
+        return value
 
 
 class OutputsSection(Section):

@@ -85,7 +85,7 @@ def test_the_shipped_default_profile_loads(tmp_path: Path) -> None:
     assert loaded.bundled and loaded.directory == BUNDLED_DIR / "default"
     assert loaded.profile.voice.id == "piper:en_US-joe-medium"
     assert loaded.profile.voice.fallback_id == "espeak:en-us"
-    assert loaded.photo_path == BUNDLED_DIR / "default" / "photo.png"
+    assert loaded.photo_path is None  # it shows a shipped face of nobody: avatar.default_face
     assert store.list() == ["default"]
 
 
