@@ -239,7 +239,7 @@ def test_settings_are_saved_and_some_apply_at_once(tmp_path):
     app, store = make_app(tmp_path)
     go(app, "menu:settings", "setting:scan_interval_s", "value:0")
     assert store.load("ann").access.scan_interval_s == 1.25
-    assert "reopen" in app.caregiver.note
+    assert "leave caregiver mode" in app.caregiver.note
     go(app, "nav:back", "setting:speak_each_word", "value:0")
     assert store.load("ann").display.speak_each_word and app.model.speak_each_word
     go(app, "nav:back", "setting:method", "value:3")
@@ -252,6 +252,10 @@ def test_settings_are_saved_and_some_apply_at_once(tmp_path):
     type_on_screen(app, "34")
     assert store.load("ann").display.caregiver_pin == "1234" == app.display.caregiver_pin
     assert store.load("ann").phrases == ["Hello", "Thank you"]  # nothing else in the profile changed
+    assert app.access.method == "touch", "the caregiver keeps their own way of choosing while editing"
+    go(app, "nav:done")
+    assert app.model.mode == "board" and app.access.method == "dwell" and app.access.scan_interval_s == 1.25
+    assert "dwell:pause" in {t.id for t in app.screen(0).targets}, "dwell's pause zone appears with it"
 
 
 def test_photo_from_the_camera_with_live_advice_then_consent(tmp_path):

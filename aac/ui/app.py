@@ -43,20 +43,40 @@ class App:
         self.display = display
         self.size = size
         self.caregiver = caregiver  # aac.ui.caregiver.Caregiver, when caregiver mode is available
-        self.layout_settings = LayoutSettings(
-            grid_rows=display.grid_rows, grid_columns=display.grid_columns,
-            pause_zone=access.method == "dwell" and access.dwell_pause_zone,
-        )
+        self.display_version = 0  # counts changes of theme and text size (the window repaints with them)
+        self._pending_access: AccessSection | None = None
+        self._configure(access, display)
         self.state = AccessState()
         self.grid_offset = 0
         self.running = True
         self.status_note = ""
         self._screen_key: object = None
         self._screen: Screen | None = None
-        self._scanner = Scanner(ScanSettings.from_profile(access)) if access.method == "switch_scan" else None
-        self._dweller = Dweller(DwellSettings.from_profile(access)) if access.method == "dwell" else None
         self._navigator = KeyboardNavigator()
         self._press: tuple[str, float] | None = None  # a touch held down: target and since when
+
+    def _configure(self, access: AccessSection, display: DisplaySection) -> None:
+        self.access, self.display = access, display
+        self.layout_settings = LayoutSettings(
+            grid_rows=display.grid_rows, grid_columns=display.grid_columns,
+            pause_zone=access.method == "dwell" and access.dwell_pause_zone,
+        )
+        self._scanner = Scanner(ScanSettings.from_profile(access)) if access.method == "switch_scan" else None
+        self._dweller = Dweller(DwellSettings.from_profile(access)) if access.method == "dwell" else None
+        self.state = AccessState()
+        self._screen_key = None  # lay out again, and give the access method the targets
+
+    def reconfigure(self, access: AccessSection, display: DisplaySection) -> None:
+        """New settings from caregiver mode. Looks and text size apply at once; a new access method waits
+        until caregiver mode closes, so the caregiver is not switched to a method mid-edit."""
+        if display != self.display:
+            self.display_version += 1
+        self.model.speak_each_word = display.speak_each_word
+        if access != self.access and self.model.mode == "caregiver":
+            self._pending_access = access
+            self._configure(self.access, display)
+        else:
+            self._configure(access, display)
 
     # -- the screen ------------------------------------------------------------------------------
     def screen(self, now_s: float = 0.0) -> Screen:
@@ -172,15 +192,15 @@ class App:
         if event.key in arrows:
             self._handle([self._navigator.move(arrows[event.key])], now_s)
             return
+        if self.model.mode == "caregiver" and self.caregiver is not None and self.caregiver.wants_text:
+            self.caregiver.key(event)  # typing into a caregiver field (Enter is its OK)
+            return
         if event.key in (pg.K_RETURN, pg.K_KP_ENTER):
             chosen = self._navigator.select()
             if chosen is not None:
                 self._handle([chosen], now_s)
             else:
                 self.activate("action:speak", now_s)
-            return
-        if self.model.mode == "caregiver" and self.caregiver is not None and self.caregiver.wants_text:
-            self.caregiver.key(event)
             return
         if event.key == pg.K_BACKSPACE:
             self.model.backspace()
@@ -240,7 +260,7 @@ class App:
             elif self.caregiver is not None:
                 self.caregiver.activate(rest)
                 if not self.caregiver.open:
-                    model.show("board")
+                    self._close_caregiver()
         elif kind == "about" and rest == "close":
             model.show("board")
         elif target_id == PAUSE_ID:
@@ -303,6 +323,9 @@ class App:
         if self.caregiver is not None:
             self.caregiver.close()
         self.model.show("board")
+        if self._pending_access is not None:
+            access, self._pending_access = self._pending_access, None
+            self._configure(access, self.display)
 
     # -- what the access method shows -------------------------------------------------------------
     def highlight(self) -> tuple[tuple[str, ...], str]:

@@ -111,6 +111,7 @@ class Window:
         self.preview_status = _preview_status(outputs)
         self._preview_at = 0.0
         self._frame = None
+        self._display_version = 0
 
     def step(self, now_s: float) -> None:
         """Handle waiting events, let time pass, and draw one frame."""
@@ -126,6 +127,11 @@ class Window:
         if self.cues is not None:
             while app.state.cues:
                 self.cues.say(app.state.cues.pop(0))
+        if app.display_version != self._display_version:  # the caregiver changed colours or text size
+            from aac.ui.draw import Painter
+
+            self._display_version = app.display_version
+            self.painter = Painter(self.surface, app.display.theme, app.display.font_scale)
         screen = app.screen(now_s)
         status = engine.status()
         self.painter.paint_static(screen, app._screen_key)

@@ -504,9 +504,8 @@ class Caregiver:
 
         def choose(value) -> None:
             saved = self._save_profile(lambda p: setting.set(p, value))
-            live = apply_live(self.app, saved, setting.key)
-            self._tell(f"{setting.label}: {setting.shown(saved)}. " +
-                       ("Applied now." if live else "Applies when you reopen the app."))
+            when = apply_live(self.app, saved, setting.key)
+            self._tell(f"{setting.label}: {setting.shown(saved)}. {when}")
 
         items = [Item(f"value:{i}", label, lambda v=value: choose(v), active=active)
                  for i, (label, value, active) in enumerate(setting.choices(profile))]

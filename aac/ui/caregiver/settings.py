@@ -8,7 +8,7 @@ because the access controller and the painter are built once when the app starts
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from profiles.schema import Profile
 
@@ -16,7 +16,6 @@ ACCESS_LABELS = {"touch": "Touch or mouse", "keyboard": "Keyboard", "switch_scan
                  "dwell": "Dwell (rest to choose)"}
 THEME_LABELS = {"dark": "Dark", "light": "Light", "yellow_on_black": "Yellow on black"}
 GRID_SIZES = ((None, None), (2, 3), (3, 4), (4, 5), (4, 6), (5, 8), (6, 10))
-LIVE = ("speak_each_word", "grid", "caregiver_pin")
 
 
 def _section(profile: Profile, section: str, **changes) -> Profile:
@@ -110,16 +109,13 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
-def apply_live(app, profile: Profile, key: str) -> bool:
-    """Apply a saved setting to the running app where that can be done safely; True when it was."""
-    if key not in LIVE:
-        return False
-    app.display = profile.display
-    if key == "speak_each_word":
-        app.model.speak_each_word = profile.display.speak_each_word
-    elif key == "grid":
-        app.layout_settings = replace(app.layout_settings, grid_rows=profile.display.grid_rows,
-                                      grid_columns=profile.display.grid_columns)
-        app.grid_offset = 0
+def apply_live(app, profile: Profile, key: str) -> str:
+    """Apply a saved setting to the running app; returns when it shows, in words for the caregiver (a new
+    access method or timing waits until caregiver mode closes; a new default face until the app reopens)."""
+    app.reconfigure(profile.access, profile.display)
     app.model.revision += 1
-    return True
+    if key == "default_face":
+        return "Applies when you reopen the app."
+    if key in ("method", "scan_interval_s", "dwell_time_s"):
+        return "Applies when you leave caregiver mode."
+    return "Applied now."
