@@ -57,17 +57,26 @@ class Weights:
     """How much each source counts in a suggestion's score (tuned on dev_messages.txt).
 
     Each source gives a probability: `unigram` the word's frequency in the language, `pair`
-    P(word | previous word) from the word pairs, the `learned_*` ones the same from the person's
-    own messages. `learned_damping` keeps one-off pairs from outranking the language's.
+    P(word | previous word) from the web's word pairs, `chat_pair` and `chat_triple` the same
+    after one and two words from typed conversation, the `learned_*` ones from the person's own
+    messages. `learned_damping` keeps one-off pairs from outranking the language's.
     """
 
     unigram: float = 1.0
-    pair: float = 3.0
+    pair: float = 0.5
+    chat_pair: float = 2.0
+    chat_triple: float = 5.0
+    # A conversation context seen this many times counts half (0: any context seen counts fully).
+    chat_trust: float = 0.0
     learned_unigram: float = 0.3
     learned_pair: float = 0.3
-    learned_triple: float = 3.0
-    learned_damping: float = 3.0
+    learned_triple: float = 6.0
+    learned_damping: float = 6.0
     candidates: int = 20
+    # A word worth more keys counts more: score * (letters it saves) ** length_power.
+    length_power: float = 0.0
+    # Words already offered for this word and passed over are pushed down by this factor.
+    passed_over: float = 0.01
 
 
 def prediction_language(profile: Any) -> str:
@@ -105,6 +114,11 @@ class Predictor:
         self._learned_counts = np.zeros(0)
         self._totals = {}
         self._learned_version = -1
+        # The last call: its text, its before/partial, the words offered and those passed over before it.
+        self._last_text: str | None = None
+        self._last_split = ("", "")
+        self._last_offered: set[str] = set()
+        self._last_passed: set[str] = set()
 
     @property
     def note(self) -> str | None:
@@ -125,8 +139,16 @@ class Predictor:
         if count <= 0:
             return []
         before, partial = split_partial(text)
+        passed = self._passed_over(text, before, partial)
         second, first = context_words(before)
-        scores = self._scores(match_key(partial), normal_word(partial), second, first)
+        key_prefix = match_key(partial)
+        scores = self._scores(key_prefix, normal_word(partial), second, first)
+        weights = self.weights
+        for word in scores:
+            if weights.length_power:
+                scores[word] *= max(1, len(match_key(word)) - len(key_prefix)) ** weights.length_power
+            if word in passed:
+                scores[word] *= weights.passed_over
         sentence_start = not partial and at_sentence_start(before)
         shown: list[str] = []
         for word in sorted(scores, key=lambda w: (-scores[w], w)):
@@ -136,7 +158,25 @@ class Predictor:
             shown.append(form)
             if len(shown) == count:
                 break
+        self._last_offered.update(normal_word(word) for word in shown)
         return shown
+
+    def _passed_over(self, text: str, before: str, partial: str) -> set[str]:
+        """The words offered for the word being typed at earlier keys: the person did not take them.
+
+        Only while the word grows letter by letter after the same text; a repeated call for the
+        same text (a redraw) changes nothing, and anything else (a deletion, a new word) starts afresh.
+        """
+        if text == self._last_text:
+            return self._last_passed
+        last_before, last_partial = self._last_split
+        grows = before == last_before and len(partial) > len(last_partial)
+        if grows and match_key(partial).startswith(match_key(last_partial)):
+            self._last_passed = self._last_passed | self._last_offered
+        else:
+            self._last_passed = set()
+        self._last_text, self._last_split, self._last_offered = text, (before, partial), set()
+        return self._last_passed
 
     def _is_common(self, word: str) -> bool:
         return self._lexicon_index(word) is not None
@@ -187,6 +227,14 @@ class Predictor:
             low, high = np.searchsorted(next_ids, [start, end])
             top = _top(lexicon.next_probs[span[0] : span[1]], int(low), int(high), weights.candidates)
             ids.update(int(next_ids[i]) for i in top)
+        chat_pairs, chat_triples = lexicon.chat_pairs, lexicon.chat_triples
+        pair_context, triple_context = first, f"{second} {first}"
+        if weights.chat_pair > 0:
+            ids.update(chat_pairs.top(pair_context, start, end, weights.candidates))
+        if weights.chat_triple > 0:
+            ids.update(chat_triples.top(triple_context, start, end, weights.candidates))
+        pair_trust = _trust(chat_pairs.totals.get(pair_context, 0.0), weights.chat_trust)
+        triple_trust = _trust(chat_triples.totals.get(triple_context, 0.0), weights.chat_trust)
         words: dict[str, int | None] = {lexicon.words[i]: i for i in ids}
         self._refresh_learned()
         pairs = learned.bigrams.get(first, {})
@@ -207,6 +255,10 @@ class Predictor:
                     j = span[0] + int(np.searchsorted(lexicon.next_ids[span[0] : span[1]], index))
                     if j < span[1] and lexicon.next_ids[j] == index:
                         score += weights.pair * float(lexicon.next_probs[j])
+                if pair_trust:
+                    score += weights.chat_pair * pair_trust * chat_pairs.prob(pair_context, index)
+                if triple_trust:
+                    score += weights.chat_triple * triple_trust * chat_triples.prob(triple_context, index)
             if learned.total:
                 score += weights.learned_unigram * learned.unigrams.get(word, 0) / learned.total
                 if pairs_total:
@@ -229,6 +281,11 @@ class Predictor:
         if sentence_start:
             return form[0].upper() + form[1:]
         return form
+
+
+def _trust(seen: float, half: float) -> float:
+    """How far to trust probabilities from a context seen `seen` times: half at `half`."""
+    return seen / (seen + half) if seen > 0 else 0.0
 
 
 def _top(values: np.ndarray, start: int, end: int, count: int) -> list[int]:
