@@ -49,6 +49,9 @@ def all_symbols() -> tuple[Symbol, ...]:
     return tuple(symbols)
 
 
+_WHOLE_WORD = 35  # scores from here up matched whole words of a name or tag (minus a late group's penalty)
+
+
 def _score(symbol: Symbol, query: str, words: list[str]) -> int:
     name = symbol.annotation.lower()
     name_words = name.replace("-", " ").replace(":", " ").split()
@@ -77,6 +80,9 @@ def find_symbols(query: str, limit: int = 24) -> list[Symbol]:
         return []
     words = query.split()
     scored = [(s, i, symbol) for i, symbol in enumerate(all_symbols()) if (s := _score(symbol, query, words)) > 0]
+    if sum(1 for s, _, _ in scored if s >= _WHOLE_WORD) >= 3:
+        # whole-word matches are there: "go" should not bring goblins and goats
+        scored = [item for item in scored if item[0] >= _WHOLE_WORD]
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [symbol for _, _, symbol in scored[:limit]]
 

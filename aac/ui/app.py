@@ -72,6 +72,8 @@ class App:
         if display != self.display:
             self.display_version += 1
         self.model.speak_each_word = display.speak_each_word
+        if display.keyboard_layout in self.model.keyboards:
+            self.model.keyboard_layout = display.keyboard_layout
         if access != self.access and self.model.mode == "caregiver":
             self._pending_access = access
             self._configure(self.access, display)

@@ -203,7 +203,8 @@ class Caregiver:
             Item("menu:import", "Import boards", lambda: self._push(self._import_files)),
             Item("menu:export", "Export boards", self._export),
             Item("menu:photo", "Avatar photo", lambda: self._push(self._photo_page)),
-        ], columns=3, rows=2)
+            Item("menu:about", "About and credits", lambda: self.app.model.show("about")),
+        ], columns=4, rows=2)
 
     # -- pages and buttons -----------------------------------------------------------------------
     def _pages(self) -> Page:
