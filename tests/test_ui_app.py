@@ -246,3 +246,33 @@ def test_every_target_of_every_screen_reachable_by_arrow_keys(predictor_factory)
         for _ in range(4 * len(targets)):
             seen.add(app._navigator.next().target_ids[0])
         assert seen == targets, f"{mode}: never focused {sorted(targets - seen)[:5]}"
+
+
+@requires_gl
+def test_a_buttons_recorded_sound_is_played_with_moving_lips(live, predictor_factory):
+    import io
+
+    import soundfile as sf
+
+    from aac.board.model import Board, BoardSet, Button, Sound
+
+    engine, frames = live
+    rate = 16000
+    t = np.arange(int(1.2 * rate)) / rate
+    syllables = (np.sin(2 * np.pi * 4 * t) > 0).astype(np.float32)  # four "syllables" a second
+    voice_like = 0.3 * syllables * np.sin(2 * np.pi * 180 * t) * (1 + 0.5 * np.sin(2 * np.pi * 900 * t))
+    wav = io.BytesIO()
+    sf.write(wav, voice_like.astype(np.float32), rate, format="WAV")
+    board = Board(id="home", rows=1, columns=1, grid=(("b",),),
+                  buttons=(Button(id="b", label="hi there", sound_id="s"),),
+                  sounds=(Sound(id="s", content_type="audio/wav", data=wav.getvalue()),))
+    model = AppModel(BoardSet(root_id="home", boards={"home": board}), {"qwerty": keyboard_board("qwerty")},
+                     EngineSpeaker(engine), predictor_factory())
+    app = App(model, AccessSection(method="touch"), DisplaySection(), SIZE)
+    click(app, target_of(app, "hi there"), 1.0)
+    assert_spoken(engine, frames)
+    assert app.model.text == "Hi there ", "its words join the message too"
+    with pytest.raises(ValueError, match="could not be decoded"):
+        from aac.live.recording import recording_utterance
+
+        recording_utterance(b"not audio", "x", 22050)

@@ -30,6 +30,7 @@ from avatar.motion.emotion import motion_energy
 from avatar.motion.speech_motion import speech_motion
 from speech.audio_out import AudioOutput, PacedOutput
 from speech.prepare import SpeechPreparer
+from speech.utterance import Utterance
 from speech.voice import Voice
 
 
@@ -54,6 +55,7 @@ class Message:
     text: str
     emotion: str
     intensity: float
+    recording: Utterance | None = None  # a recorded sound to play instead of synthesizing `text`
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,17 @@ class LiveEngine:
         self._messages.put(message)
         return message.id
 
+    def say_recording(self, recording: Utterance, emotion: str | None = None) -> int:
+        """Queue a recorded sound (audio at the voice's rate, see `aac.live.recording`); the lips follow its audio."""
+        controls = self.settings.controls
+        message = Message(next(self._ids), recording.text, emotion or controls.emotion, controls.intensity, recording)
+        self.stats.entered_s[message.id] = self.player.position_s()
+        self._typing = False
+        with self._lock:
+            self._unfinished += 1
+        self._messages.put(message)
+        return message.id
+
     def compose(self, text: str) -> None:
         """The user is composing `text`: show "typing..." and prepare its speech in the background."""
         self._typing = bool(text.strip())
@@ -225,7 +238,12 @@ class LiveEngine:
                     continue
                 self._current_id = message.id
             head = controls.head_motion * motion_energy(message.emotion, message.intensity)
-            sentences = self.preparer.take(message.text) if self.preparer else self.voice.stream(message.text)
+            if message.recording is not None:
+                sentences = iter([message.recording])
+            elif self.preparer is not None:
+                sentences = self.preparer.take(message.text)
+            else:
+                sentences = self.voice.stream(message.text)
             try:
                 for utterance in sentences:
                     if message.id in self._cancelled or not self._running:

@@ -31,10 +31,18 @@ class EngineSpeaker:
         self.engine.stop_speaking()
 
     def play_sound(self, data: bytes, label: str) -> None:
-        """A button's recorded sound. Until banked recordings drive the face (message banking), the
-        button's words are spoken instead, so the person is never silent."""
-        if label:
-            self.engine.say(label)
+        """A button's recorded sound, played by the engine with the lips following it; when it cannot be
+        decoded, the button's words are spoken instead, so the person is never silent."""
+        from aac.live.recording import recording_utterance
+
+        try:
+            recording = recording_utterance(data, label, self.engine.voice.sample_rate_hz)
+        except ValueError as exc:
+            self.engine.problems.append(f"a button's sound could not be played ({exc}); its words were spoken")
+            if label:
+                self.engine.say(label)
+            return
+        self.engine.say_recording(recording)
 
 
 class ProfilePersistence(Persistence):
