@@ -121,8 +121,30 @@ def save_screenshots(folder: Path, boards_file: Path | None = None) -> list[Path
         shoot("imported-" + boards_file.stem, app, painter)
 
     app, painter = app_for("touch")
+    for phrase in ("Thank you.", "Can you hear me?", "I have a question about the plan."):
+        app.model.say_phrase(phrase)
     app.model.show("history")
     shoot("history", app, painter)
+
+    import tempfile
+
+    from aac.ui.caregiver import make_caregiver
+    from profiles.schema import Profile
+    from profiles.store import ProfileStore
+
+    with tempfile.TemporaryDirectory(prefix="aac-shots-") as tmp:
+        store = ProfileStore(Path(tmp) / "profiles")
+        store.save(Profile(name="sam", phrases=["Yes", "No"]))
+        app, painter = app_for("touch")
+        app.caregiver = make_caregiver(app, store, store.open("sam"), home=Path(tmp), current_dir=Path(tmp),
+                                       camera=lambda: None)
+        app.activate("caregiver:open")
+        shoot("caregiver-menu", app, painter)
+        for name in ("menu:boards", "page:core"):
+            app.activate(f"caregiver:{name}")
+        shoot("caregiver-page", app, painter)
+        app.activate("caregiver:cell:0:1")
+        shoot("caregiver-button", app, painter)
     pg.display.quit()
     return saved
 
