@@ -133,10 +133,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     variants = {"pairs + learning": (Weights(), True)}
     if args.compare:
+        no_pairs = Weights(pair=0.0, chat_pair=0.0, chat_triple=0.0)
         variants = {
-            "words only": (Weights(pair=0.0), False),
+            "words only": (no_pairs, False),
             "words + pairs": (Weights(), False),
-            "words + learning": (Weights(pair=0.0), True),
+            "words + learning": (no_pairs, True),
+            "web pairs + learning": (Weights(chat_pair=0.0, chat_triple=0.0), True),
             "pairs + learning": (Weights(), True),
         }
     for path, messages in sets.items():
@@ -147,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.suggestions,
             )
             print(
-                f"{path.name:24} {name:18} savings {report.savings:.3f} ({report.keys}/{report.characters} keys, "
+                f"{path.name:24} {name:20} savings {report.savings:.3f} ({report.keys}/{report.characters} keys, "
                 f"{report.messages} messages) {report.ms_per_keystroke_mean:.2f} ms mean, "
                 f"{report.ms_per_keystroke_p95:.2f} ms p95 per keystroke"
             )
