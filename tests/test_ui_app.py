@@ -153,7 +153,7 @@ def test_keyboard_with_a_prediction(live, predictor_factory):
     now = 1.0
     key(app, now, pg.K_k, mod=pg.KMOD_CTRL)  # the keyboard page
     assert app.model.mode == "keyboard"
-    for letter in "I wa":
+    for letter in "I w":
         key(app, now, ord(letter.lower()) if letter != " " else pg.K_SPACE, unicode=letter)
         now += 0.3
     assert "want" in app.model.suggestions

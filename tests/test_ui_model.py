@@ -82,6 +82,8 @@ def test_draft_history_and_learned_words_survive_a_restart(store):
     for letter in "anzibar is lovely":
         model.type_key(letter)
     model.speak()
+    assert model.unsettled, "learning waits until the speech is under way"
+    model.settle()
     for letter in "half typed":
         model.type_key(letter)
     # the process dies here: nothing is closed or flushed

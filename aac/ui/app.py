@@ -18,6 +18,9 @@ from aac.ui.layout import EMOTIONS, LayoutSettings, Screen, layout_screen
 from aac.ui.model import AppModel
 from profiles.schema import AccessSection, DisplaySection
 
+# Learning from a spoken message waits this long after the last choice: the first sound comes first.
+SETTLE_AFTER_S = 0.5
+
 # Keys a switch interface can send, by the names the profile uses.
 SWITCH_KEY_NAMES = ("space", "enter", "return", "tab", "1", "2", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8")
 
@@ -54,6 +57,7 @@ class App:
         self._screen: Screen | None = None
         self._navigator = KeyboardNavigator()
         self._press: tuple[str, float] | None = None  # a touch held down: target and since when
+        self._activated_s = float("-inf")
 
     def _configure(self, access: AccessSection, display: DisplaySection) -> None:
         self.access, self.display = access, display
@@ -107,6 +111,8 @@ class App:
         if self.model.notes:
             self.status_note = self.model.notes[-1]
             self.model.notes.clear()
+        if self.model.unsettled and now_s - self._activated_s >= SETTLE_AFTER_S:
+            self.model.settle()
         if self._scanner is not None:
             self._handle(self._scanner.tick(now_s), now_s)
         if self._dweller is not None:
@@ -233,6 +239,7 @@ class App:
         model = self.model
         kind, _, rest = target_id.partition(":")
         self.status_note = ""
+        self._activated_s = now_s
         if kind == "message":
             model.speak()
         elif kind == "action":

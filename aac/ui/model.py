@@ -92,6 +92,7 @@ class AppModel:
         self.page_stack: list[str] = [self.boards.root_id]
         self.suggestions: list[str] = []
         self.pin_entry = ""
+        self._to_learn: list[str] = []
         self.history_offset = 0
         self.revision = 0  # counts changes, so the UI redraws only when something changed
         self._refresh_suggestions()
@@ -260,8 +261,25 @@ class AppModel:
         del self.history[:-HISTORY_KEEP]
         self.persistence.save_history(self.history)
         if self.predictor is not None:
+            # learning is Python work that would hold the interpreter while the engine turns the message into
+            # its first sound: it waits for `settle()`, which the app calls once the speech is under way
+            self._to_learn.append(text)
+
+    @property
+    def unsettled(self) -> bool:
+        """True while spoken messages wait to be learned from."""
+        return bool(self._to_learn)
+
+    def settle(self) -> None:
+        """Learn from the messages spoken since the last call, and save what was learned."""
+        if not self._to_learn or self.predictor is None:
+            return
+        for text in self._to_learn:
             self.predictor.learn(text)
-            self.persistence.save_learned()
+        self._to_learn.clear()
+        self.persistence.save_learned()
+        self._refresh_suggestions()
+        self._changed()
 
     def _set_text(self, text: str) -> None:
         if text != self.text:

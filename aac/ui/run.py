@@ -148,9 +148,10 @@ class Window:
         pg.display.flip()
 
     def close(self) -> None:
-        """Close the window (the engine is the caller's)."""
+        """Close the window (the engine is the caller's); what was spoken is learned from first."""
         import pygame as pg
 
+        self.app.model.settle()
         if self.cues is not None:
             self.cues.close()
         pg.display.quit()
