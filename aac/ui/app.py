@@ -274,7 +274,6 @@ class App:
             model.show("board")
         elif target_id == PAUSE_ID:
             pass  # the dweller pauses itself
-        self.screen(now_s)
 
     def _action(self, name: str, by_touch: bool) -> None:
         model = self.model

@@ -16,6 +16,7 @@ from aac.ui.speaker import Speaker
 from profiles.store import LoadedProfile, ProfileStore
 
 PREVIEW_FPS = 15.0
+FIRST_SOUND_WAIT_S = 0.15  # the longest the screen waits for a message's first sound before it is redrawn
 DEMO_GREETING = ("Hello", "I", "am", "speaking", "with", "aac-avatar")
 
 
@@ -112,6 +113,7 @@ class Window:
         self._preview_at = 0.0
         self._frame = None
         self._display_version = 0
+        self._waiting_for, self._waiting_since = 0, 0.0
 
     def step(self, now_s: float) -> None:
         """Handle waiting events, let time pass, and draw one frame."""
@@ -127,6 +129,8 @@ class Window:
         if self.cues is not None:
             while app.state.cues:
                 self.cues.say(app.state.cues.pop(0))
+        if self._first_sound_pending(now_s):
+            return  # drawing would hold the interpreter while the engine makes the message's first sound
         if app.display_version != self._display_version:  # the caregiver changed colours or text size
             from aac.ui.draw import Painter
 
@@ -146,6 +150,18 @@ class Window:
         if app.back_item_shown():
             self.painter.back_item(_back_rect(screen))
         pg.display.flip()
+
+    def _first_sound_pending(self, now_s: float) -> bool:
+        """True for a moment (at most FIRST_SOUND_WAIT_S) after a message is said, until its sound starts."""
+        stats = self.engine.stats
+        if not stats.entered_s:
+            return False
+        newest = max(stats.entered_s)
+        if newest in stats.first_audio_s:
+            return False
+        if newest != self._waiting_for:
+            self._waiting_for, self._waiting_since = newest, now_s
+        return now_s - self._waiting_since < FIRST_SOUND_WAIT_S
 
     def close(self) -> None:
         """Close the window (the engine is the caller's); what was spoken is learned from first."""
