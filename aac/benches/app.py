@@ -120,35 +120,34 @@ def _live(seconds_idle: float, messages: int, voice_id: str | None) -> dict:
         run_for(seconds_idle)
         idle_cores = (time.process_time() - cpu0) / (time.monotonic() - wall0)
         app_ms, engine_ms, direct_ms = [], [], []
-        for i in range(messages):
-            text = MESSAGES[i % len(MESSAGES)]
-            # straight into the engine, for the engine's own figure (first: each path follows the other in turn)
-            engine.compose(text)
-            while engine.preparer is not None and not engine.preparer.is_ready(text):
-                run_for(0.05)
-            run_for(0.3)
-            message_id = engine.say(text)
+        def first_audio_ms(message_id: int) -> float:
+            """Wait for the message's first sound and for it to end; its Speak -> first audio on the engine's clock."""
             while message_id not in engine.stats.first_audio_s:
                 run_for(0.01, record=False)
-            direct_ms.append((engine.stats.first_audio_s[message_id] - engine.stats.entered_s[message_id]) * 1000)
             while not engine.idle():
                 run_for(0.05)
             run_for(0.5)
-            for letter in text:  # composed on the board's model, as a person would
-                model.type_key(letter)
+            return (engine.stats.first_audio_s[message_id] - engine.stats.entered_s[message_id]) * 1000
+
+        def wait_prepared(text: str) -> None:
             while engine.preparer is not None and not engine.preparer.is_ready(text):
                 run_for(0.05)
             run_for(0.3)
+
+        for i in range(messages):
+            text = MESSAGES[i % len(MESSAGES)]
+            # the same message straight into the engine, for the engine's own figure, and through the app;
+            # each after the same pause, so neither pays for following the other's speech
+            engine.compose(text)
+            wait_prepared(text)
+            direct_ms.append(first_audio_ms(engine.say(text)))
+            for letter in text:  # composed on the board's model, as a person would
+                model.type_key(letter)
+            wait_prepared(text)
             t0 = time.perf_counter()
             window.app.activate("action:speak")
             app_ms.append((timed.said_at[-1] - t0) * 1000)
-            message_id = max(engine.stats.entered_s)
-            while message_id not in engine.stats.first_audio_s:
-                run_for(0.01, record=False)
-            engine_ms.append((engine.stats.first_audio_s[message_id] - engine.stats.entered_s[message_id]) * 1000)
-            while not engine.idle():
-                run_for(0.05)
-            run_for(0.5)
+            engine_ms.append(first_audio_ms(max(engine.stats.entered_s)))
         status = engine.status()
     finally:
         window.close()

@@ -18,6 +18,16 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 SPEC_ACTIONS = (":space", ":clear", ":backspace", ":speak", ":home", ":back")
 
 
+def unique_id(candidate: str, taken) -> str:
+    """`candidate`, or `candidate-2`, `-3`... whichever is not in `taken` (ids of boards, buttons, pictures)."""
+    if candidate not in taken:
+        return candidate
+    count = 2
+    while f"{candidate}-{count}" in taken:
+        count += 1
+    return f"{candidate}-{count}"
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 

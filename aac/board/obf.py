@@ -29,7 +29,7 @@ from aac.board.colours import normalise_colour
 from aac.board.errors import BoardFileError, PackageTooBigError
 from aac.board.layout import Placed, grid_from_positions, grid_from_sequence
 from aac.board.media_check import check_image, check_sound, normalise_content_type, parse_data_uri
-from aac.board.model import SPEC_ACTIONS, Board, BoardSet, Button, Image, Sound
+from aac.board.model import SPEC_ACTIONS, Board, BoardSet, Button, Image, Sound, unique_id
 
 FORMAT = "open-board-0.1"
 EXT_PREFIX = "ext_aac_avatar_"  # our own extras, as the spec asks (`ext_<app>_`)
@@ -513,14 +513,6 @@ class _Reader:
         return tuple(tuple((r + [None] * width)[:width]) for r in rows[:64])
 
 
-def _unique(candidate: str, taken: set[str]) -> str:
-    if candidate not in taken:
-        return candidate
-    count = 2
-    while f"{candidate}-{count}" in taken:
-        count += 1
-    return f"{candidate}-{count}"
-
 
 def _choose_root(boards: dict[str, Board], order: list[str]) -> str:
     """The board most likely to be home: linked from no other, reaching the most boards, named like a home board,
@@ -662,7 +654,7 @@ def read_package_bytes(data: bytes, source: str, limits: ZipLimits = DEFAULT_LIM
                 board_id = posixpath.splitext(posixpath.basename(name))[0] or "board"
                 reader.problem(f"{source}: {name}: the board has no id; it is now {board_id!r}")
             if board_id in reader.board_ids:
-                new_id = _unique(board_id, reader.board_ids)
+                new_id = unique_id(board_id, reader.board_ids)
                 reader.problem(f"{source}: {name}: another board has the id {board_id!r}; this one is now {new_id!r}")
                 board_id = new_id
             reader.board_ids.add(board_id)
@@ -848,7 +840,7 @@ def obz_bytes(board_set: BoardSet) -> bytes:
     board_paths: dict[str, str] = {}
     taken: set[str] = set()
     for board_id in board_set.boards:
-        name = _unique(_slug(board_id).lower(), taken)
+        name = unique_id(_slug(board_id).lower(), taken)
         taken.add(name)
         board_paths[board_id] = f"boards/{name}.obf"
     files: dict[str, bytes] = {}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aac.board.errors import BoardFileError
-from aac.board.model import Board, BoardSet, Button
+from aac.board.model import Board, BoardSet, Button, unique_id
 from aac.board.obf import (
     ImportReport,
     obf_bytes,
@@ -103,14 +103,6 @@ def save_profile_boards(store: ProfileStore, profile_name: str, board_set: Board
     return path
 
 
-def _unique(candidate: str, taken: set[str] | dict) -> str:
-    if candidate not in taken:
-        return candidate
-    count = 2
-    while f"{candidate}-{count}" in taken:
-        count += 1
-    return f"{candidate}-{count}"
-
 
 def _place(board: Board, button: Button) -> tuple[Board, bool]:
     """`board` with `button` in its first empty cell (a row added when full); False when it cannot fit."""
@@ -138,7 +130,7 @@ def add_board_set(current: BoardSet, added: BoardSet) -> tuple[BoardSet, list[st
     taken = set(current.boards)
     renames: dict[str, str] = {}
     for board_id in added.boards:
-        new_id = _unique(board_id, taken)
+        new_id = unique_id(board_id, taken)
         taken.add(new_id)
         renames[board_id] = new_id
         if new_id != board_id:
@@ -153,7 +145,7 @@ def add_board_set(current: BoardSet, added: BoardSet) -> tuple[BoardSet, list[st
     new_root = renames[added.root_id]
     home = boards[current.root_id]
     label = added.root.name or added.root_id
-    button = Button(id=_unique(f"open-{new_root}", {b.id for b in home.buttons}), label=label, load_board=new_root)
+    button = Button(id=unique_id(f"open-{new_root}", {b.id for b in home.buttons}), label=label, load_board=new_root)
     home, placed = _place(home, button)
     if placed:
         boards[current.root_id] = home

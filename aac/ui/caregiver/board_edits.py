@@ -9,19 +9,11 @@ from __future__ import annotations
 
 import re
 
-from aac.board.model import Board, BoardSet, Button, Image
+from aac.board.model import Board, BoardSet, Button, Image, unique_id
 
 NEW_PAGE_ROWS = 4
 NEW_PAGE_COLUMNS = 6
 
-
-def _unique(candidate: str, taken) -> str:
-    if candidate not in taken:
-        return candidate
-    count = 2
-    while f"{candidate}-{count}" in taken:
-        count += 1
-    return f"{candidate}-{count}"
 
 
 def _slug(text: str) -> str:
@@ -70,7 +62,7 @@ def set_picture(board_set: BoardSet, board_id: str, button_id: str, image: Image
     images = board.images
     image_id = None
     if image is not None:
-        image_id = _unique(image.id, {i.id for i in images})
+        image_id = unique_id(image.id, {i.id for i in images})
         images = images + (image.model_copy(update={"id": image_id}),)
     board = board.model_copy(update={"images": images})
     board_set = _with_board(board_set, board)
@@ -87,7 +79,7 @@ def add_button(board_set: BoardSet, board_id: str, row: int, column: int, label:
     current = grid[row][column]
     if current is not None and board.button(current) is not None and not board.button(current).hidden:
         raise ValueError(f"cell {row + 1},{column + 1} of page {board.name or board_id!r} is not empty")
-    button_id = _unique(f"{board_id}-{_slug(label)}", {b.id for b in board.buttons})
+    button_id = unique_id(f"{board_id}-{_slug(label)}", {b.id for b in board.buttons})
     grid[row][column] = button_id
     button = Button(id=button_id, label=label.strip())
     buttons = tuple(b for b in board.buttons if b.id != current) + (button,)
@@ -110,7 +102,7 @@ def add_page(board_set: BoardSet, name: str, rows: int = NEW_PAGE_ROWS,
     name = name.strip()
     if not name:
         raise ValueError("a page needs a name")
-    board_id = _unique(_slug(name), board_set.boards)
+    board_id = unique_id(_slug(name), board_set.boards)
     back = Button(id=f"{board_id}-back", label="back", action=":back")
     grid = [[None] * columns for _ in range(rows)]
     grid[0][0] = back.id
