@@ -134,23 +134,14 @@ class LiveEngine:
             thread.start()
             self._threads.append(thread)
 
-    def say(self, text: str, emotion: str | None = None, intensity: float | None = None) -> int:
-        """Queue a message; returns its id. It is spoken after the ones before it."""
+    def say(self, text: str, emotion: str | None = None, intensity: float | None = None,
+            recording: Utterance | None = None) -> int:
+        """Queue a message; returns its id. It is spoken after the ones before it. With `recording` (audio at
+        the voice's rate, see `aac.live.recording`) that sound is played instead and the lips follow its audio."""
         controls = self.settings.controls
         message = Message(next(self._ids), text, emotion or controls.emotion,
-                          controls.intensity if intensity is None else intensity)
+                          controls.intensity if intensity is None else intensity, recording)
         MotionControls(emotion=message.emotion, intensity=message.intensity)  # checks both, with a clear error
-        self.stats.entered_s[message.id] = self.player.position_s()
-        self._typing = False
-        with self._lock:
-            self._unfinished += 1
-        self._messages.put(message)
-        return message.id
-
-    def say_recording(self, recording: Utterance, emotion: str | None = None) -> int:
-        """Queue a recorded sound (audio at the voice's rate, see `aac.live.recording`); the lips follow its audio."""
-        controls = self.settings.controls
-        message = Message(next(self._ids), recording.text, emotion or controls.emotion, controls.intensity, recording)
         self.stats.entered_s[message.id] = self.player.position_s()
         self._typing = False
         with self._lock:

@@ -42,7 +42,7 @@ class EngineSpeaker:
             if label:
                 self.engine.say(label)
             return
-        self.engine.say_recording(recording)
+        self.engine.say(label, recording=recording)
 
 
 class ProfilePersistence(Persistence):
