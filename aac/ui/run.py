@@ -54,6 +54,8 @@ def build_model(store: ProfileStore, loaded: LoadedProfile, speaker: Speaker, ke
     if note:
         notes.append(note)
     predictor = Predictor(language, learned, learning=profile.prediction.learning)
+    if predictor.note:
+        notes.append(predictor.note)  # e.g. no word list for this language: only the person's own words
     history = []
     draft = ""
     if keep:
