@@ -261,10 +261,14 @@ class Painter:
         ids = set(highlighted)
         colour = self.theme.highlight if focus_level == "item" else self.theme.highlight_group
         thick = max(5, min(screen.size) // 110)
-        for cell in screen.cells:
-            if cell.target_id in ids:
-                radius = max(4, min(cell.rect[2:]) // 10)
-                pg.draw.rect(self.surface, colour, cell.rect, width=thick, border_radius=radius)
+        chosen = [cell.rect for cell in screen.cells if cell.target_id in ids]
+        if focus_level != "item" and len(chosen) > 1:
+            # a row or an area: one frame around all of it reads as one thing to choose
+            box = pg.Rect(chosen[0]).unionall([pg.Rect(r) for r in chosen[1:]]).inflate(thick, thick)
+            pg.draw.rect(self.surface, colour, box, width=thick, border_radius=thick * 2)
+        else:
+            for rect in chosen:
+                pg.draw.rect(self.surface, colour, rect, width=thick, border_radius=max(4, min(rect[2:]) // 10))
         if dwell is not None:
             cell = screen.cell(dwell[0])
             if cell is not None:
@@ -287,11 +291,12 @@ class Painter:
         pg = self._pg
         x, y, w, h = rect
         r = max(16, int(min(w, h) * 0.42))
-        width = max(5, r // 6)
+        width = max(7, r // 4)
         box = pg.Rect(x + w // 2 - r, y + h // 2 - r, 2 * r, 2 * r)
         end = math.pi / 2
         start = end - 2 * math.pi * max(0.0, min(1.0, fraction))
         if fraction > 0:
+            pg.draw.rect(self.surface, self.theme.ring, rect, width=3, border_radius=max(4, min(w, h) // 10))
             pg.draw.arc(self.surface, (0, 0, 0), box.inflate(4, 4), start, end, width=width + 4)
             pg.draw.arc(self.surface, self.theme.ring, box, start, end, width=width)
 
