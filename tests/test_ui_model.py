@@ -139,3 +139,20 @@ def test_folders_and_keyboard_pages(store):
     model.press(letter)
     model.press(next(b for b in model.board.buttons if b.action == "+i"))
     assert model.text == "hi"
+
+
+def test_partner_captions_are_shown_and_raise_their_words(store):
+    from aac.ui.app import App
+    from profiles.schema import AccessSection, DisplaySection
+
+    model = open_model(store).model
+    app = App(model, AccessSection(), DisplaySection(), (1280, 800))
+    for letter in "Let's ask Pr":
+        model.type_key(letter)
+    assert "Priya" not in model.suggestions
+    model.heard("  I think   Priya knows the way.  ")
+    assert model.suggestions[0] == "Priya", "a name just heard comes first, with its capital"
+    assert app.status_line() == "They said: I think Priya knows the way."
+    folder = store.profile_dir("default")
+    assert not any("Priya" in p.read_text(encoding="utf-8", errors="ignore") for p in folder.glob("*.json")), \
+        "nothing heard is stored"

@@ -17,12 +17,16 @@ import numpy as np
 from aac.predict.learned import LearnedWords
 from aac.predict.lexicon import Lexicon, load_lexicon
 from aac.predict.words import (
+    WORD_RE,
     at_sentence_start,
     context_words,
     match_key,
     normal_word,
     split_partial,
 )
+
+HEARD_DECAY = 0.7  # each new caption: what was heard before counts less
+HEARD_KEEP = 60  # the words of the last few captions
 
 # Words English always writes with a capital (the list has them in lower case).
 _ENGLISH_CAPITALS = {
@@ -72,6 +76,8 @@ class Weights:
     learned_pair: float = 0.3
     learned_triple: float = 6.0
     learned_damping: float = 6.0
+    # words the conversation partner just said (captions): not tuned, a nudge of about a learned word's size
+    heard: float = 0.02
     candidates: int = 20
     # A word worth more keys counts more: score * (letters it saves) ** length_power.
     length_power: float = 0.0
@@ -114,6 +120,8 @@ class Predictor:
         self._learned_counts = np.zeros(0)
         self._totals = {}
         self._learned_version = -1
+        self._heard: dict[str, float] = {}  # word -> how recently the partner said it (1.0 just now)
+        self._heard_forms: dict[str, str] = {}
         # The last call: its text, its before/partial, the words offered and those passed over before it.
         self._last_text: str | None = None
         self._last_split = ("", "")
@@ -129,6 +137,22 @@ class Predictor:
         """Learn the words of a message the person has just spoken (nothing when learning is off)."""
         if self.learning:
             self.learned.add_message(message, is_common=self._is_common)
+
+    def hear(self, text: str) -> None:
+        """The conversation partner said `text` (a caption): its words rank higher for a while, the newest most.
+        Nothing heard is learned or stored."""
+        for word in self._heard:
+            self._heard[word] *= HEARD_DECAY
+        for position, match in enumerate(WORD_RE.finditer(text)):
+            form = match.group()
+            word = normal_word(form)
+            if len(word) > 1:
+                self._heard[word] = 1.0
+                if position > 0 and form[:1].isupper():
+                    self._heard_forms[word] = form  # a name keeps its capital (not a sentence's first word)
+        for word in sorted(self._heard, key=self._heard.get)[:-HEARD_KEEP]:
+            del self._heard[word]
+            self._heard_forms.pop(word, None)
 
     def suggest(self, text: str, count: int = 5) -> list[str]:
         """Up to `count` suggestions for `text`, the whole message so far, best first.
@@ -242,6 +266,9 @@ class Predictor:
         for word in self._learned_with_prefix(key_prefix, typed.split("'")[0], [pairs, triples]):
             if word not in words:
                 words[word] = self._lexicon_index(word)
+        for word in self._heard:
+            if match_key(word).startswith(key_prefix) and word not in words:
+                words[word] = self._lexicon_index(word)
         pairs_total = self._learned_total(learned.bigrams, first)
         triples_total = self._learned_total(learned.trigrams, f"{second} {first}")
         scores = {}
@@ -265,11 +292,12 @@ class Predictor:
                     score += weights.learned_pair * pairs.get(word, 0) / (pairs_total + weights.learned_damping)
                 if triples_total:
                     score += weights.learned_triple * triples.get(word, 0) / (triples_total + weights.learned_damping)
+            score += weights.heard * self._heard.get(word, 0.0)
             scores[word] = score
         return scores
 
     def _display(self, word: str, partial: str, sentence_start: bool) -> str:
-        form = self.learned.forms.get(word) or self._capitals.get(word) or word
+        form = self.learned.forms.get(word) or self._heard_forms.get(word) or self._capitals.get(word) or word
         if self._capitals and (word == "i" or word.startswith("i'")):
             form = "I" + form[1:]
         if partial:

@@ -353,4 +353,6 @@ class App:
             return self.status_note
         if engine_problems:
             return engine_problems[-1]
+        if self.model.partner_caption:
+            return f"They said: {self.model.partner_caption}"
         return ""

@@ -92,6 +92,7 @@ class AppModel:
         self.page_stack: list[str] = [self.boards.root_id]
         self.suggestions: list[str] = []
         self.pin_entry = ""
+        self.partner_caption = ""  # the last thing the other side said, when listening is on
         self._to_learn: list[str] = []
         self.history_offset = 0
         self.revision = 0  # counts changes, so the UI redraws only when something changed
@@ -196,6 +197,19 @@ class AppModel:
             entry = self.history[-1 - index]
             self.speaker.say(entry.text, entry.emotion)
             self._changed()
+
+    def heard(self, text: str) -> None:
+        """The conversation partner said `text` (a caption from listening): shown, and its words offered
+        sooner by the prediction. Nothing heard is stored."""
+        text = " ".join(text.split())
+        if not text:
+            return
+        self.partner_caption = text
+        hear = getattr(self.predictor, "hear", None)
+        if hear is not None:
+            hear(text)
+            self._refresh_suggestions()
+        self._changed()
 
     def stop(self) -> None:
         """Stop the voice now."""
