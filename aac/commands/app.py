@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from aac.live.profile_settings import engine_settings
     from aac.live.session import OutputChoice, open_outputs
     from aac.rig_for_profile import load_profile_rig
-    from aac.ui.run import print_notes, record_demo, run_window
+    from aac.ui.run import own_profile, print_notes, record_demo, run_window
     from avatar.render import Renderer
     from profiles.store import ProfileStore
 
@@ -62,9 +62,7 @@ def run(args: argparse.Namespace) -> int:
             voice.close()
         print(f"aac-avatar: the demonstration is in {path.resolve()}")
         return 0
-    if loaded.bundled:  # the person's history, words and edits go into a profile of their own
-        store.save(loaded.profile)
-        loaded = store.open(loaded.profile.name)
+    loaded = own_profile(store, loaded)  # caregiver mode edits the same profile the board keeps
     choice = OutputChoice(camera=not args.no_camera, microphone=not args.no_microphone,
                           speakers=False if args.no_speakers else None, camera_backend=args.camera_backend)
     opened = open_outputs(loaded, settings, voice, choice)

@@ -21,16 +21,10 @@ from profiles.schema import AccessSection, DisplaySection
 # Learning from a spoken message waits this long after the last choice: the first sound comes first.
 SETTLE_AFTER_S = 0.5
 
-# Keys a switch interface can send, by the names the profile uses.
-SWITCH_KEY_NAMES = ("space", "enter", "return", "tab", "1", "2", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8")
-
-
 @dataclass
 class AccessState:
-    """What the access method shows: highlighted targets and the dwell ring."""
+    """What the access method shows beyond its highlight: the dwell ring, pause, spoken cues."""
 
-    highlighted: tuple[str, ...] = ()
-    level: str = "item"  # "item" when one target is highlighted, else "group"
     dwell: tuple[str, float] | None = None
     paused: bool = False
     cues: list[str] = field(default_factory=list)  # labels to speak on the person's own speakers
@@ -49,7 +43,6 @@ class App:
         self.display_version = 0  # counts changes of theme and text size (the window repaints with them)
         self._pending_access: AccessSection | None = None
         self._configure(access, display)
-        self.state = AccessState()
         self.grid_offset = 0
         self.running = True
         self.status_note = ""
@@ -218,8 +211,6 @@ class App:
     def _handle(self, events, now_s: float) -> None:
         for event in events:
             if isinstance(event, Highlight):
-                self.state.highlighted = event.target_ids
-                self.state.level = "item" if len(event.target_ids) == 1 else "group"
                 if event.target_ids and event.label and self.access.scan_audio_cues:
                     self.state.cues.append(event.label)
             elif isinstance(event, Select):
@@ -230,7 +221,6 @@ class App:
                 self.state.paused = event.paused
                 self.status_note = "Dwell paused: rest on Pause again to resume." if event.paused else ""
             elif isinstance(event, ScanStopped):
-                self.state.highlighted = ()
                 self.status_note = "Scanning stopped: press the switch to start again."
 
     # -- what a selection does ---------------------------------------------------------------------
@@ -339,7 +329,8 @@ class App:
     def highlight(self) -> tuple[tuple[str, ...], str]:
         """The targets highlighted now and whether that is one item or a group."""
         if self._scanner is not None:
-            return self._scanner.highlighted(), self.state.level
+            highlighted = self._scanner.highlighted()
+            return highlighted, "item" if len(highlighted) == 1 else "group"
         focused = self._navigator.focused()
         return ((focused,) if focused else ()), "item"
 

@@ -94,7 +94,6 @@ class AppModel:
         self.pin_entry = ""
         self.partner_caption = ""  # the last thing the other side said, when listening is on
         self._to_learn: list[str] = []
-        self.history_offset = 0
         self.revision = 0  # counts changes, so the UI redraws only when something changed
         self._refresh_suggestions()
 
@@ -112,6 +111,11 @@ class AppModel:
         return len(self.page_stack) == 1
 
     # -- actions ------------------------------------------------------------------------------
+    def restore_draft(self, text: str) -> None:
+        """The unfinished message of the last session, back in the message (and being prepared)."""
+        self._set_text(text)
+        self.notes.append("Your unfinished message is back.")
+
     def press(self, button: Button) -> None:
         """A symbol, letter or folder on the board was chosen."""
         if button.sound_id is not None and self.mode != "keyboard":

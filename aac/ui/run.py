@@ -35,21 +35,19 @@ def build_model(store: ProfileStore, loaded: LoadedProfile, speaker: Speaker, ke
     from aac.board.store import load_profile_boards
     from aac.board.vocabulary import keyboard_board
     from aac.predict.learned import LearnedWords, load_learned
-    from aac.predict.predictor import Predictor
+    from aac.predict.predictor import Predictor, prediction_language
     from aac.ui.engine_link import ProfilePersistence
     from aac.ui.model import Persistence
     from profiles.datafile import load_json
 
-    if keep and loaded.bundled:
-        # the person's history, words and edits need a profile of their own: the shipped default is copied
-        store.save(loaded.profile)
-        loaded = store.open(loaded.profile.name)
+    if keep:
+        loaded = own_profile(store, loaded)
     profile = loaded.profile
     name = profile.name
     notes: list[str] = []
     boards = load_profile_boards(store, name)
     notes += list(boards.notes)
-    language = profile.prediction.language or profile.language
+    language = prediction_language(profile)
     learned, note = load_learned(store, name) if keep else (LearnedWords(), None)
     if note:
         notes.append(note)
@@ -80,12 +78,18 @@ def build_model(store: ProfileStore, loaded: LoadedProfile, speaker: Speaker, ke
         keyboard_layout=display.keyboard_layout, persistence=persistence,
     )
     if draft:
-        model.text = draft
-        model.notes.append("Your unfinished message is back.")
-        speaker.compose(draft)
-        model._refresh_suggestions()
+        model.restore_draft(draft)
     model.notes.extend(notes)
     return AppParts(model, tuple(notes), persistence)
+
+
+def own_profile(store: ProfileStore, loaded: LoadedProfile) -> LoadedProfile:
+    """`loaded`, made the person's own first when it is the shipped default (read-only): their history,
+    words and edits need a profile folder of their own."""
+    if not loaded.bundled:
+        return loaded
+    store.save(loaded.profile)
+    return store.open(loaded.profile.name)
 
 
 class Window:
@@ -158,7 +162,7 @@ class Window:
         stats = self.engine.stats
         if not stats.entered_s:
             return False
-        newest = max(stats.entered_s)
+        newest = next(reversed(stats.entered_s))  # ids grow: the last one said (not a scan of the session)
         if newest in stats.first_audio_s:
             return False
         if newest != self._waiting_for:
