@@ -237,7 +237,7 @@ class Painter:
 
     def _picture(self, cell: Cell, width: int, height: int):
         size = max(8, min(width, height))
-        key = (cell.image.id + str(hash(cell.image.data)), size, 0)
+        key = (cell.image.id, hash(cell.image.data), size)
         if key not in self._pictures:
             from aac.board.pictures import decode_picture
 

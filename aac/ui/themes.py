@@ -43,25 +43,17 @@ THEMES = {
 
 
 def parse_css_colour(value: str | None) -> RGB | None:
-    """An OBF colour ("rgb(255, 0, 0)", "rgba(...)", "#ff0000", "red") as RGB, or None when unreadable."""
+    """A board's colour ("rgb(255, 0, 0)", "rgba(...)", "#ff0000", "red") as RGB, or None when unreadable.
+    A translucent colour is shown over a white board, as the tools that wrote it show it."""
     if not value:
         return None
-    import pygame
+    from aac.board.colours import parse_colour
 
-    text = value.strip().lower()
     try:
-        if text.startswith(("rgb(", "rgba(")):
-            parts = [p.strip() for p in text[text.index("(") + 1: text.rindex(")")].split(",")]
-            rgb = [int(round(float(p.rstrip("%")) * (2.55 if p.endswith("%") else 1))) for p in parts[:3]]
-            alpha = float(parts[3]) if len(parts) > 3 else 1.0
-            if alpha > 1:
-                alpha /= 255.0
-            # a translucent fill over a white board, as the tools that wrote it show it
-            return tuple(max(0, min(255, round(c * alpha + 255 * (1 - alpha)))) for c in rgb)  # type: ignore[return-value]
-        colour = pygame.Color(text)
-        return colour.r, colour.g, colour.b
-    except (ValueError, IndexError):
+        red, green, blue, alpha = parse_colour(value)
+    except ValueError:
         return None
+    return tuple(round(c * alpha + 255 * (1 - alpha)) for c in (red, green, blue))  # type: ignore[return-value]
 
 
 def readable_text(fill: RGB) -> RGB:
