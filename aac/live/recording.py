@@ -4,7 +4,6 @@ decoded, mono, at the voice's rate and the aid's common loudness. The face follo
 from __future__ import annotations
 
 import io
-from math import gcd
 
 import numpy as np
 
@@ -16,8 +15,8 @@ MAX_DURATION_S = 120.0  # a button's sound; anything longer is not a message
 def recording_utterance(data: bytes, text: str, sample_rate_hz: int) -> Utterance:
     """The sound in `data` (WAV, FLAC, OGG, MP3) as an Utterance at `sample_rate_hz`; ValueError when it is not one."""
     import soundfile as sf
-    from scipy.signal import resample_poly
 
+    from avatar.lipsync.resample import resample
     from speech.loudness import level
 
     try:
@@ -32,8 +31,6 @@ def recording_utterance(data: bytes, text: str, sample_rate_hz: int) -> Utteranc
     mono = audio.mean(axis=1)
     if not np.isfinite(mono).all():
         raise ValueError("the sound holds invalid samples")
-    if rate != sample_rate_hz:
-        common = gcd(int(rate), int(sample_rate_hz))
-        mono = resample_poly(mono, sample_rate_hz // common, int(rate) // common).astype(np.float32)
-    return Utterance(text=text, audio=level(mono.astype(np.float32), sample_rate_hz), sample_rate_hz=sample_rate_hz,
+    mono = resample(mono, int(rate), sample_rate_hz)
+    return Utterance(text=text, audio=level(mono, sample_rate_hz), sample_rate_hz=sample_rate_hz,
                      voice_id="recording")

@@ -7,11 +7,8 @@ so the two cannot drift apart. Frame i summarises the 25 ms of audio that end at
 
 from __future__ import annotations
 
-from math import gcd
-
 import numpy as np
 import scipy.fft
-from scipy.signal import resample_poly
 
 SAMPLE_RATE_HZ = 16_000
 HOP = 160  # 10 ms
@@ -49,11 +46,9 @@ _WINDOW_FN = np.hanning(WINDOW).astype(np.float32)
 
 def to_model_rate(audio: np.ndarray, sample_rate_hz: int) -> np.ndarray:
     """Mono float32 audio resampled to 16 kHz (polyphase, so any integer rate works)."""
-    audio = np.asarray(audio, dtype=np.float32)
-    if sample_rate_hz == SAMPLE_RATE_HZ:
-        return audio
-    g = gcd(int(sample_rate_hz), SAMPLE_RATE_HZ)
-    return resample_poly(audio, SAMPLE_RATE_HZ // g, int(sample_rate_hz) // g).astype(np.float32)
+    from avatar.lipsync.resample import resample
+
+    return resample(audio, sample_rate_hz, SAMPLE_RATE_HZ)
 
 
 def log_mel(audio_16k: np.ndarray, history: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -1,4 +1,5 @@
-"""Streaming polyphase resampling: chunk by chunk, the same samples as one call on the whole."""
+"""Polyphase resampling of mono audio: whole (`resample`), or streaming chunk by chunk, the same samples as
+one call on the whole (`StreamResampler`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,15 @@ import numpy as np
 from scipy.signal import resample_poly
 
 _MARGIN = 128  # input samples held back: more than scipy's filter reaches ahead at any rate here
+
+
+def resample(audio: np.ndarray, in_rate_hz: int, out_rate_hz: int) -> np.ndarray:
+    """Mono float32 `audio` at `out_rate_hz` (any pair of integer rates)."""
+    audio = np.asarray(audio, dtype=np.float32)
+    if in_rate_hz == out_rate_hz:
+        return audio
+    g = gcd(int(in_rate_hz), int(out_rate_hz))
+    return resample_poly(audio, int(out_rate_hz) // g, int(in_rate_hz) // g).astype(np.float32)
 
 
 class StreamResampler:
