@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.fft
 
+from avatar.lipsync.resample import resample
+
 SAMPLE_RATE_HZ = 16_000
 HOP = 160  # 10 ms
 WINDOW = 400  # 25 ms
@@ -46,8 +48,6 @@ _WINDOW_FN = np.hanning(WINDOW).astype(np.float32)
 
 def to_model_rate(audio: np.ndarray, sample_rate_hz: int) -> np.ndarray:
     """Mono float32 audio resampled to 16 kHz (polyphase, so any integer rate works)."""
-    from avatar.lipsync.resample import resample
-
     return resample(audio, sample_rate_hz, SAMPLE_RATE_HZ)
 
 
