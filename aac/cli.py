@@ -10,6 +10,7 @@ import traceback
 from pathlib import Path
 
 import aac.commands
+from aac import plain_errors
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -78,12 +79,23 @@ def main(argv: list[str] | None = None) -> int:
         if _is_user_error(exc):
             print(f"aac-avatar: {exc}", file=sys.stderr)
             return 2
+        if isinstance(exc, BrokenPipeError) and plain_errors.stdout_reader_gone():
+            plain_errors.silence_stdout()  # `aac-avatar voices | head -1`: the reader has what it wanted
+            return 0
+        explained = plain_errors.explain(exc)
+        if explained:
+            print(f"aac-avatar: {explained}", file=sys.stderr)
+            return 1
         print(
             f"aac-avatar: unexpected error ({type(exc).__name__}: {exc}). "
             "Run again with --debug for details, and please report it.",
             file=sys.stderr,
         )
         return 1
+    try:
+        sys.stdout.flush()  # here, not at exit, where a closed pipe prints "Exception ignored"
+    except BrokenPipeError:
+        plain_errors.silence_stdout()
     return int(result or 0)
 
 

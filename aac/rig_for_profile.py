@@ -46,5 +46,10 @@ def load_profile_rig(store: ProfileStore, loaded: LoadedProfile, quiet: bool = F
         print(f"building the avatar from {photo} (once; it is cached)...", file=sys.stderr)
     rig = rig_from_photo(photo)
     if loaded.photo_path is not None and not loaded.bundled:
-        store.write_file(loaded.profile.name, loaded.profile.avatar.rig, rig_to_bytes(rig))
+        try:
+            store.write_file(loaded.profile.name, loaded.profile.avatar.rig, rig_to_bytes(rig))
+        except (OSError, ProfileError) as exc:
+            # the cache only saves a second next time: a read-only or full disk must not stop the face
+            print(f"aac-avatar: the face could not be cached ({exc}); it is built again next time",
+                  file=sys.stderr)
     return rig

@@ -6,6 +6,7 @@ import argparse
 import sys
 from dataclasses import dataclass
 
+from aac.arguments import number
 from profiles.store import DEFAULT_NAME, ProfileStore
 from speech.errors import SpeechError
 from speech.registry import get_voice, get_voice_or_fallback
@@ -27,9 +28,9 @@ def add_voice_options(parser: argparse.ArgumentParser) -> None:
         "--profile", default=DEFAULT_NAME, help="whose voice and settings (default: the default profile)"
     )
     parser.add_argument("--voice", help="voice id from `aac-avatar voices`, e.g. espeak:en-gb+f3")
-    parser.add_argument("--rate", type=float, help="speed, 1.0 normal (0.3 to 3.0)")
-    parser.add_argument("--pitch", type=float, help="pitch shift in semitones (-12 to 12)")
-    parser.add_argument("--volume", type=float, help="loudness, 1.0 normal (0 to 2)")
+    parser.add_argument("--rate", type=number(0.3, 3.0, "rate"), help="speed, 1.0 normal (0.3 to 3.0)")
+    parser.add_argument("--pitch", type=number(-12.0, 12.0, "pitch"), help="pitch shift in semitones (-12 to 12)")
+    parser.add_argument("--volume", type=number(0.0, 2.0, "volume"), help="loudness, 1.0 normal (0 to 2)")
 
 
 def voice_request(args: argparse.Namespace) -> VoiceRequest:

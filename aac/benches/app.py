@@ -19,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+from aac.arguments import COUNT, DURATION_S
 from aac.commands.bench import print_figures
 
 MESSAGES = ("I would like a cup of tea, please.", "Can you hear me now?", "Thank you for coming today.",
@@ -185,8 +186,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--text", type=Path, help="messages, one a line (default: the held-out messages)")
     parser.add_argument("--language", default="en-US", help="the prediction's language")
-    parser.add_argument("--idle-seconds", type=float, default=15.0, help="how long to measure the idle app")
-    parser.add_argument("--messages", type=int, default=5, help="composed messages to speak")
+    parser.add_argument("--idle-seconds", type=DURATION_S, default=15.0, help="how long to measure the idle app")
+    parser.add_argument("--messages", type=COUNT, default=5, help="composed messages to speak")
     parser.add_argument("--voice", help="the voice (default: the default profile's)")
     parser.add_argument("--no-live", action="store_true", help="only the prediction figures (no engine, no window)")
     parser.set_defaults(func=run)

@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from aac.arguments import FPS
 from aac.commands.bench import frame_size, print_figures
 
 TEXTS = (
@@ -82,5 +83,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("avsync", help="audio/video offset of a recording made by the live engine")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--size", type=frame_size, default="640x360", help="frame size, WIDTHxHEIGHT")
-    parser.add_argument("--fps", type=float, default=30.0, help="frames per second")
+    parser.add_argument("--fps", type=FPS, default=30.0, help="frames per second")
     parser.set_defaults(func=run)

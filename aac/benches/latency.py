@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from aac.arguments import COUNT
 from aac.commands.bench import frame_size, print_figures
 
 OPEN_JAW = 0.15
@@ -139,6 +140,6 @@ def run(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("latency", help="message -> first audio at the microphone and first open mouth")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--messages", type=int, default=20, help="messages per voice (median and worst reported)")
+    parser.add_argument("--messages", type=COUNT, default=20, help="messages per voice (median and worst reported)")
     parser.add_argument("--size", type=frame_size, default="1280x720", help="camera frame size, WIDTHxHEIGHT")
     parser.set_defaults(func=run)

@@ -8,6 +8,8 @@ import time
 
 import numpy as np
 
+from aac.arguments import DURATION_S
+
 
 def _default_rig_path():
     from profiles.store import BUNDLED_DIR
@@ -87,6 +89,6 @@ def run(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("render", help="avatar frames per second at 512x512 and 1280x720, rig load time")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--seconds", type=float, default=3.0, help="time spent rendering at each size")
+    parser.add_argument("--seconds", type=DURATION_S, default=3.0, help="time spent rendering at each size")
     parser.add_argument("--rig", default=None, help="a rig file (default: the default face's)")
     parser.set_defaults(func=run)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import time
 
+from aac.arguments import FPS, MINUTES
 from aac.commands.bench import frame_size, print_figures
 
 
@@ -95,8 +96,8 @@ def run(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("soak", help="run the live engine for minutes: dropped frames, memory growth")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--minutes", type=float, default=10.0, help="how long to run after warming up (one message)")
+    parser.add_argument("--minutes", type=MINUTES, default=10.0, help="how long to run after warming up (one message)")
     parser.add_argument("--size", type=frame_size, default="1280x720", help="frame size, WIDTHxHEIGHT")
-    parser.add_argument("--fps", type=float, default=30.0, help="frames per second")
+    parser.add_argument("--fps", type=FPS, default=30.0, help="frames per second")
     parser.add_argument("--voice", default="piper:en_US-joe-medium", help="the voice that speaks")
     parser.set_defaults(func=run)

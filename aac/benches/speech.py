@@ -7,6 +7,8 @@ import resource
 import statistics
 import time
 
+from aac.arguments import COUNT
+
 ONE_SENTENCE = "Can you pass me the water, please?"
 TEN_SENTENCES = (
     "Good morning. I slept well, thank you. Could you open the curtains? The light is nice today. "
@@ -118,5 +120,5 @@ def run(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("speech", help="time to first audio and real-time factor of the voices")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--repeats", type=int, default=15, help="timed runs per figure (median reported)")
+    parser.add_argument("--repeats", type=COUNT, default=15, help="timed runs per figure (median reported)")
     parser.set_defaults(func=run)

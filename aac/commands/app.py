@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from aac.commands.bench import frame_size
+from aac.arguments import DURATION_S, frame_size, output_file
 from aac.voice_setup import add_voice_options, open_voice, voice_request
 
 DEMO_FILE = Path("hello.mp4")
@@ -99,8 +99,8 @@ def add_app_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-microphone", action="store_true", help="do not make the virtual microphone")
     parser.add_argument("--no-speakers", action="store_true", help="never play on the speakers")
     parser.add_argument("--camera-backend", help="pyvirtualcam backend (default: the platform's)")
-    parser.add_argument("--seconds", type=float, help="close after this many seconds (for trying it out)")
-    parser.add_argument("--demo-output", type=Path, default=DEMO_FILE,
+    parser.add_argument("--seconds", type=DURATION_S, help="close after this many seconds (for trying it out)")
+    parser.add_argument("--demo-output", type=output_file(".mp4"), default=DEMO_FILE,
                         help="where the demonstration goes when there is no display (default: hello.mp4)")
     parser.set_defaults(func=run)
 

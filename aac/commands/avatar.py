@@ -7,7 +7,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from aac.arguments import FRAME_HEIGHT, FRAME_WIDTH, input_file, output_file, whole_number
+
 DEFAULT_PROFILE = "default"
+PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
 class AvatarCommandError(ValueError):
@@ -142,7 +145,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     commands = parser.add_subparsers(dest="avatar_command", metavar="ACTION")
 
     build = commands.add_parser("build", help="check a photo, build the rig, store both in a profile")
-    build.add_argument("photo", help="a photo of one face, looking at the camera (JPEG or PNG)")
+    build.add_argument("photo", type=input_file, help="a photo of one face, looking at the camera (JPEG or PNG)")
     build.add_argument("--profile", default=DEFAULT_PROFILE, help="profile to store the face in (default: default)")
     build.set_defaults(func=_build)
 
@@ -150,16 +153,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     pose.add_argument("--profile", default=DEFAULT_PROFILE)
     pose.add_argument("--set", action="append", metavar="NAME=VALUE",
                       help="a rig parameter (see avatar/params.py), e.g. jaw_open=0.7; repeat for more")
-    pose.add_argument("--width", type=int, default=None, help="default: the profile's output width")
-    pose.add_argument("--height", type=int, default=None, help="default: the profile's output height")
-    pose.add_argument("-o", "--output", required=True, help="PNG file to write")
+    pose.add_argument("--width", type=FRAME_WIDTH, default=None, help="default: the profile's output width")
+    pose.add_argument("--height", type=FRAME_HEIGHT, default=None, help="default: the profile's output height")
+    pose.add_argument("-o", "--output", type=output_file(*PICTURE_SUFFIXES), required=True, help="PNG file to write")
     pose.set_defaults(func=_pose)
 
     sheet = commands.add_parser("sheet", help="render every viseme, blink, brow, emotion and head turn, labelled")
     sheet.add_argument("--profile", default=DEFAULT_PROFILE)
-    sheet.add_argument("--photo", default=None, help="build from this photo instead (nothing is stored)")
-    sheet.add_argument("--tile", type=int, default=256, help="tile size in pixels")
-    sheet.add_argument("-o", "--output", required=True, help="PNG file to write")
+    sheet.add_argument("--photo", type=input_file, default=None,
+                       help="build from this photo instead (nothing is stored)")
+    sheet.add_argument("--tile", type=whole_number(64, 1024, "tile size in pixels"), default=256,
+                       help="tile size in pixels")
+    sheet.add_argument("-o", "--output", type=output_file(*PICTURE_SUFFIXES), required=True, help="PNG file to write")
     sheet.set_defaults(func=_sheet)
 
     parser.set_defaults(func=lambda args: parser.print_help() or 2)

@@ -8,6 +8,7 @@ import json
 import pkgutil
 
 import aac.benches
+from aac.arguments import frame_size  # noqa: F401  (the benches' WIDTHxHEIGHT type, checked once)
 
 
 def print_figures(figures: dict[str, float | int | str], as_json: bool) -> None:
@@ -19,17 +20,6 @@ def print_figures(figures: dict[str, float | int | str], as_json: bool) -> None:
     for key, value in figures.items():
         shown = f"{value:.4g}" if isinstance(value, float) else str(value)
         print(f"{key:<{width}}  {shown}")
-
-
-def frame_size(text: str) -> tuple[int, int]:
-    """An argparse type for WIDTHxHEIGHT, e.g. "1280x720"."""
-    try:
-        width, height = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a frame size; write WIDTHxHEIGHT, e.g. 1280x720") from None
-    if not (16 <= width <= 7680 and 16 <= height <= 4320):
-        raise argparse.ArgumentTypeError(f"{text!r} is out of range (16x16 to 7680x4320)")
-    return width, height
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from aac.arguments import input_file, output_file
 from aac.board.obf import ImportReport, read_boards
 from aac.board.store import export_from_profile, import_into_profile, load_profile_boards
 from profiles.store import DEFAULT_NAME, ProfileStore
@@ -59,14 +59,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     commands = parser.add_subparsers(dest="board_command", metavar="ACTION")
 
     importing = commands.add_parser("import", help="add boards from an .obf, .obz or .zip file to a profile")
-    importing.add_argument("file", type=Path)
+    importing.add_argument("file", type=input_file)
     importing.add_argument("--profile", default=DEFAULT_NAME, help="the profile (default: default)")
     importing.add_argument("--replace", action="store_true",
                            help="make these the profile's boards (default: add them, opened from the home board)")
     importing.set_defaults(func=_import)
 
     export = commands.add_parser("export", help="write a profile's boards to an .obz package or one .obf board")
-    export.add_argument("output", type=Path, help="OUT.obz (the boards) or OUT.obf (one board)")
+    export.add_argument("output", type=output_file(".obz", ".obf", ".zip"),
+                        help="OUT.obz (the boards) or OUT.obf (one board)")
     export.add_argument("--profile", default=DEFAULT_NAME, help="the profile (default: default)")
     export.add_argument("--board", help="start from this board id (default: the home board)")
     export.set_defaults(func=_export)
@@ -76,7 +77,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.set_defaults(func=_list)
 
     check = commands.add_parser("check", help="read a board file and report what it holds; changes nothing")
-    check.add_argument("file", type=Path)
+    check.add_argument("file", type=input_file)
     check.set_defaults(func=_check)
 
     parser.set_defaults(func=lambda args: parser.print_help() or 2)

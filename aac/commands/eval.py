@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
+
+from aac.arguments import input_file, number, whole_number
 
 
 def _lipsync(args: argparse.Namespace) -> int:
@@ -14,6 +15,10 @@ def _lipsync(args: argparse.Namespace) -> int:
     from speech.registry import get_voice
 
     voices = tuple(args.voice) if args.voice else HELD_OUT_VOICES
+    if args.model:
+        from aac.commands.visemes import load_model
+
+        load_model(args.model)  # a file that is no model is told here, naming it
     figures = judge(args.model or DEFAULT_MODEL_PATH, voices, args.sentences, get_voice, per_voice=args.per_voice,
                     snr_db=args.snr_db, reverb_s=args.reverb_s)
     if args.phones:
@@ -57,6 +62,22 @@ def _phone_path(voices, n_sentences, get_voice) -> dict[str, float]:
     return {k: float(np.round(v, 6)) for k, v in score.figures("phones_").items()}
 
 
+HELD_OUT_FAMILIES = ("festival", "flite", "espeak")
+
+
+def _heldout_voice(text: str) -> str:
+    """An argparse type: a voice of a held-out family, "festival:NAME", "flite:NAME" or "espeak:NAME"."""
+    family, sep, name = text.partition(":")
+    if not sep or family not in HELD_OUT_FAMILIES or not name.strip():
+        from avatar.lipsync.heldout import HELD_OUT_VOICES
+
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a held-out voice; write festival:NAME, flite:NAME or espeak:NAME, "
+            f"e.g. one of {', '.join(HELD_OUT_VOICES)}"
+        )
+    return text
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("eval", help="judge quality (lip sync) on held-out data")
     kinds = parser.add_subparsers(dest="eval_kind", metavar="WHAT")
@@ -65,14 +86,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Frame accuracy (all and speech frames), share of p/b/m closures shown within 33 ms, "
         "openness correlation and false closures, at 100 frames/s in Rhubarb shapes.",
     )
-    lip.add_argument("--voice", action="append",
+    lip.add_argument("--voice", action="append", type=_heldout_voice,
                      help="a held-out voice (festival:NAME, flite:NAME, espeak:NAME); repeat; default: all")
-    lip.add_argument("--sentences", type=int, default=None, help="sentences per voice (default: all 30)")
-    lip.add_argument("--model", type=Path, default=None, help="ONNX model to judge (default: the shipped one)")
+    lip.add_argument("--sentences", type=whole_number(1, 1000, "sentences per voice"), default=None,
+                     help="sentences per voice (default: all 30)")
+    lip.add_argument("--model", type=input_file, default=None, help="ONNX model to judge (default: the shipped one)")
     lip.add_argument("--phones", action="store_true", help="also judge the phone-timed path")
     lip.add_argument("--per-voice", action="store_true", help="also show figures for each voice")
-    lip.add_argument("--snr-db", type=float, default=None, help="add pink noise this far below the speech")
-    lip.add_argument("--reverb-s", type=float, default=None, help="add a room with this reverberation time (RT60)")
+    lip.add_argument("--snr-db", type=number(-20.0, 100.0, "noise level in dB"), default=None,
+                     help="add pink noise this far below the speech")
+    lip.add_argument("--reverb-s", type=number(0.0, 10.0, "reverberation time"), default=None,
+                     help="add a room with this reverberation time (RT60)")
     lip.add_argument("--json", action="store_true", help="one JSON object")
     lip.set_defaults(func=_lipsync)
     parser.set_defaults(func=lambda args: parser.print_help() or 2)

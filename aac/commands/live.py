@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
+from aac.arguments import FPS, SECONDS, output_file
 from aac.voice_setup import add_voice_options, open_voice, voice_request
 
 
@@ -102,8 +102,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--speakers", action="store_true", help="also play on the speakers")
     parser.add_argument("--no-speakers", action="store_true", help="never play on the speakers")
     parser.add_argument("--preview", action="store_true", help="show a preview window")
-    parser.add_argument("--record", type=Path, help="record the session to this mp4 file")
+    parser.add_argument("--record", type=output_file(".mp4"), help="record the session to this mp4 file")
     parser.add_argument("--camera-backend", help="pyvirtualcam backend (default: the platform's)")
-    parser.add_argument("--fps", type=float, help="frames per second (default: the profile's)")
-    parser.add_argument("--linger", type=float, default=0.5, help="seconds to keep running after input ends")
+    parser.add_argument("--fps", type=FPS, help="frames per second (default: the profile's)")
+    parser.add_argument("--linger", type=SECONDS, default=0.5, help="seconds to keep running after input ends")
     parser.set_defaults(func=run)

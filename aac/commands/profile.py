@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from aac.arguments import input_file, output_file
 from profiles.archive import export_profile, import_profile
 from profiles.errors import ProfileError
 from profiles.schema import VoiceSection
@@ -182,11 +183,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     export = commands.add_parser("export", help="pack a profile and its files into a zip, to move it")
     export.add_argument("name")
-    export.add_argument("-o", "--output", type=Path, help="the zip to write (default: NAME.zip)")
+    export.add_argument("-o", "--output", type=output_file(".zip"), help="the zip to write (default: NAME.zip)")
     export.set_defaults(func=_export)
 
     importing = commands.add_parser("import", help="add a profile from a zip made by `profile export`")
-    importing.add_argument("archive", type=Path)
+    importing.add_argument("archive", type=input_file)
     importing.add_argument("--name", help="store it under this name (default: the name inside)")
     importing.add_argument("--force", action="store_true", help="replace an existing profile of that name")
     importing.set_defaults(func=_import)

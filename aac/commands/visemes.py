@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from aac.arguments import input_file, output_file
+
 
 def _text_visemes(text: str) -> list[str]:
     # the words' phones in order, from espeak-ng (its timing is not used: the audio decides it)
@@ -25,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     from avatar.lipsync.model import LipsyncModel
 
     audio, rate = load_audio(args.input)
-    model = LipsyncModel(args.model) if args.model else LipsyncModel()
+    model = load_model(args.model) if args.model else LipsyncModel()
     text_visemes = _text_visemes(args.text) if args.text else None
     cues = mouth_cues(audio, rate, model, text_visemes)
     doc = cues.rhubarb(str(args.input)) if args.format == "rhubarb-json" else cues.as_json(str(args.input))
@@ -45,10 +47,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Turn any speech audio into mouth cues with the audio-to-viseme model. "
         "--text aligns the words' visemes to the audio, which is more exact.",
     )
-    parser.add_argument("input", type=Path, help="audio file (WAV, FLAC or OGG; any rate, mono or stereo)")
+    parser.add_argument("input", type=input_file, help="audio file (WAV, FLAC or OGG; any rate, mono or stereo)")
     parser.add_argument("--text", help="what is said in the audio (English), to follow its sounds in order")
     parser.add_argument("--format", choices=("json", "rhubarb-json"), default="json",
                         help="json: our 15 visemes and openness at 100 fps; rhubarb-json: shapes A-H and X")
-    parser.add_argument("-o", "--output", type=Path, default=None, help="output file (default: standard output)")
-    parser.add_argument("--model", type=Path, default=None, help="another ONNX lip-sync model")
+    parser.add_argument("-o", "--output", type=output_file(".json", stdout_ok=True), default=None,
+                        help="output file (default: standard output)")
+    parser.add_argument("--model", type=input_file, default=None, help="another ONNX lip-sync model")
     parser.set_defaults(func=run)
+
+
+class ModelFileError(ValueError):
+    """A --model file that is not a lip-sync model this aid can run."""
+
+    is_user_error = True
+
+
+def load_model(path: Path):
+    """The lip-sync model in `path`, or a clear error naming the file when it is not one."""
+    from avatar.lipsync.model import LipsyncModel
+
+    try:
+        return LipsyncModel(path)
+    except Exception as exc:  # onnxruntime raises its own classes (InvalidProtobuf, Fail, ...) per kind of damage
+        detail = str(exc).split(":")[-1].strip() or type(exc).__name__
+        raise ModelFileError(
+            f"{path}: not a lip-sync model this aid can run ({detail}). "
+            "Fix: give an .onnx file made by scripts/train_visemes.py (or leave out --model for the shipped one)"
+        ) from None

@@ -20,6 +20,12 @@ LEAD_IN_S = 0.5
 TAIL_S = 0.7
 
 
+class VideoFileError(RuntimeError):
+    """The video file could not be written; the message names it and gives ffmpeg's reason."""
+
+    is_user_error = True
+
+
 def render_message(
     renderer, voice: Voice, text: str, settings: EngineSettings, path: Path,
     emotion: str | None = None, intensity: float | None = None,
@@ -63,18 +69,21 @@ def render_message(
              "-shortest", str(path)],
             stdin=subprocess.PIPE, stderr=subprocess.PIPE,
         )
+        stopped_early = False
         try:
             for k in range(n_frames):
                 t = k / settings.fps
                 frame = renderer.render(face.params(t))
                 draw(frame, OverlayState(caption=face.caption(t), time_s=t), settings.overlays)
                 ffmpeg.stdin.write(np.ascontiguousarray(frame).tobytes())
+        except BrokenPipeError:
+            stopped_early = True  # ffmpeg stopped: its own words, read below, say why
         finally:
             ffmpeg.stdin.close()
             err = ffmpeg.stderr.read().decode(errors="replace")
             ffmpeg.wait()
-        if ffmpeg.returncode != 0:
-            raise RuntimeError(f"ffmpeg could not write {path}: {err.strip()[-300:]}")
+        if ffmpeg.returncode != 0 or stopped_early:
+            raise VideoFileError(f"{path}: the video could not be written (ffmpeg: {err.strip()[-300:] or 'stopped'})")
     elapsed = time.perf_counter() - t_start
     return {"duration_s": round(duration_s, 3), "frames": n_frames, "seconds_taken": round(elapsed, 3),
             "x_real_time": round(duration_s / elapsed, 2)}

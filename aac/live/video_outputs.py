@@ -84,7 +84,13 @@ class VirtualCameraOutput(VideoOutput):
     def __init__(self, width: int, height: int, fps: float, device: str | None = None, backend: str | None = None):
         super().__init__()
         import pyvirtualcam
+        from pyvirtualcam.camera import BACKENDS
 
+        if backend is not None and backend not in BACKENDS:
+            # refused before pyvirtualcam, whose half-made Camera prints a traceback when collected
+            self._camera = None
+            self.error = f"unknown camera backend {backend!r} (this computer has: {', '.join(BACKENDS) or 'none'})"
+            return
         try:
             self._camera = pyvirtualcam.Camera(width, height, fps, device=device, backend=backend)
         except Exception as exc:
