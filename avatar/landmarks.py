@@ -13,6 +13,8 @@ import os
 
 import numpy as np
 
+from avatar.quiet import native_stderr_silenced
+
 # The person's right eye is on the image's left. Upper and lower lids run corner to corner
 # in matching order, so upper[i] closes onto lower[i].
 RIGHT_EYE_UPPER = (33, 246, 161, 160, 159, 158, 157, 173, 133)
@@ -65,10 +67,11 @@ class LandmarkDetector:
     """Finds up to `max_faces` faces in RGB images; reuse one for many images (its start costs ~0.1 s)."""
 
     def __init__(self, max_faces: int = 2) -> None:
-        face_mesh = _face_mesh_module()
-        self._mesh = face_mesh.FaceMesh(
-            static_image_mode=True, refine_landmarks=True, max_num_faces=max_faces, min_detection_confidence=0.5
-        )
+        with native_stderr_silenced():  # TFLite's and mediapipe's start-up lines
+            face_mesh = _face_mesh_module()
+            self._mesh = face_mesh.FaceMesh(
+                static_image_mode=True, refine_landmarks=True, max_num_faces=max_faces, min_detection_confidence=0.5
+            )
 
     def detect(self, image: np.ndarray) -> list[np.ndarray]:
         """Landmarks of each face found in an RGB uint8 image: (478, 3) float32 arrays in pixels.
@@ -78,7 +81,8 @@ class LandmarkDetector:
         """
         img = np.ascontiguousarray(image[..., :3], dtype=np.uint8)
         height, width = img.shape[:2]
-        result = self._mesh.process(img)
+        with native_stderr_silenced():  # its graph logs warnings on the first images
+            result = self._mesh.process(img)
         faces = []
         for face in result.multi_face_landmarks or ():
             pts = np.array([[p.x, p.y, p.z] for p in face.landmark], dtype=np.float32)
@@ -88,7 +92,8 @@ class LandmarkDetector:
 
     def close(self) -> None:
         """Free the detector's graph."""
-        self._mesh.close()
+        with native_stderr_silenced():
+            self._mesh.close()
 
     def __enter__(self) -> LandmarkDetector:
         return self

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,11 @@ MIN_FACE_BRIGHTNESS = 55.0  # mean luma (0-255) over the face
 # Variance of the Laplacian over the face scaled to 200 px wide; sharp photos and drawings
 # measure 60 and more, a face blurred by a few percent of its width under 15.
 MIN_SHARPNESS = 15.0
+# Above the common cameras (108-megapixel phones); far below what exhausts memory.
+MAX_PHOTO_PIXELS = 120_000_000
+# A face found only in a turned copy of the photo counts as "the photo is sideways" when, turned, it
+# is upright and looks ahead; mediapipe also fits its mesh to faceless things (a coffee cup, turned).
+MAX_TURNED_ROLL_DEG = 15.0
 
 
 class PhotoProblem(ValueError):
@@ -51,16 +57,36 @@ def load_photo(path: str | Path) -> np.ndarray:
     if not path.is_file():
         raise PhotoProblem(f"{path}: no such file")
     try:
-        with Image.open(path) as img:
+        with warnings.catch_warnings(), Image.open(path) as img:
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # told below, in words
+            width, height = img.size
+            if width * height > MAX_PHOTO_PIXELS:  # asked before decoding: a "decompression bomb" never unpacks
+                raise PhotoProblem(
+                    f"{path}: the picture is {width}x{height} pixels, far too large "
+                    f"(at most {MAX_PHOTO_PIXELS // 1_000_000} megapixels); use a camera or phone photo"
+                )
             img.load()
-            img = ImageOps.exif_transpose(img).convert("RGB")
-            return np.asarray(img, dtype=np.uint8).copy()
+            return _as_rgb8(ImageOps.exif_transpose(img))
+    except PhotoProblem:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise PhotoProblem(f"{path}: the picture is too large to open safely ({exc}); use a smaller photo") from None
     except UnidentifiedImageError as exc:
         raise PhotoProblem(f"{path}: not an image this program can read; use a JPEG or PNG photo") from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise PhotoProblem(
             f"{path}: the image file is damaged or incomplete ({exc}); copy the photo again from the camera or phone"
         ) from exc
+
+
+def _as_rgb8(img) -> np.ndarray:
+    """RGB uint8 pixels of any image mode; 16- and 32-bit greyscale scaled down, not clipped to white."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        grey = np.asarray(img, dtype=np.float64)
+        top = 65535.0 if img.mode.startswith("I;16") else max(float(grey.max()), 1.0)
+        grey8 = np.clip(grey * (255.0 / top), 0, 255).round().astype(np.uint8)
+        return np.ascontiguousarray(np.repeat(grey8[..., None], 3, axis=2))
+    return np.asarray(img.convert("RGB"), dtype=np.uint8).copy()
 
 
 def face_mask(image_shape: tuple[int, ...], landmarks: np.ndarray) -> np.ndarray:
@@ -88,6 +114,15 @@ def face_brightness(image: np.ndarray, landmarks: np.ndarray) -> float:
     return float(luma[face_mask(image.shape, landmarks)].mean())
 
 
+def _looks_like_a_face(pts: np.ndarray) -> bool:
+    """Whether a detection is upright, looks ahead and has open eyes (not a mesh fitted to an object)."""
+    return (
+        abs(head_roll_deg(pts)) <= MAX_TURNED_ROLL_DEG
+        and abs(head_yaw_deg(pts)) <= 2 * MAX_YAW_DEG
+        and min(eye_aspect_ratio(pts, "left"), eye_aspect_ratio(pts, "right")) >= MIN_EYE_OPENING
+    )
+
+
 def check_photo(image: np.ndarray, name: str, detector: LandmarkDetector | None = None) -> CheckedPhoto:
     """The photo's one face, or PhotoProblem saying (with `name`, the file) what is wrong and what to do."""
     own = detector is None
@@ -96,7 +131,8 @@ def check_photo(image: np.ndarray, name: str, detector: LandmarkDetector | None 
         faces = detector.detect(image)
         if not faces:
             for turns, how in ((1, "sideways"), (3, "sideways"), (2, "upside down")):
-                if detector.detect(np.ascontiguousarray(np.rot90(image, turns))):
+                turned = detector.detect(np.ascontiguousarray(np.rot90(image, turns)))
+                if any(_looks_like_a_face(pts) for pts in turned):
                     raise PhotoProblem(f"{name}: the photo is {how}; rotate it so the face is upright")
             raise PhotoProblem(
                 f"{name}: no face found; use a photo where the face is clearly visible and looks at the camera"
@@ -105,7 +141,8 @@ def check_photo(image: np.ndarray, name: str, detector: LandmarkDetector | None 
         if own:
             detector.close()
     if len(faces) > 1:
-        raise PhotoProblem(f"{name}: {len(faces)} faces found; crop the photo so only the user's face is in it")
+        count = {2: "two faces", 3: "three faces"}.get(len(faces), f"{len(faces)} faces")
+        raise PhotoProblem(f"{name}: {count} found; crop the photo so only the user's face is in it")
     pts = faces[0]
     width = face_width_px(pts)
     if width < MIN_FACE_WIDTH_PX:
