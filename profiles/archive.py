@@ -14,6 +14,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -71,6 +72,44 @@ def export_profile(store: ProfileStore, name: str, target: Path) -> list[str]:
     return [relative for relative, _ in members]
 
 
+# Longest file name (one path part) most file systems take, and a whole path well within PATH_MAX.
+MAX_NAME_BYTES = 255
+MAX_PATH_BYTES = 1024
+MAC_METADATA = "__MACOSX/"
+
+
+def _check_name(archive_path: Path, name: str) -> None:
+    """Refuse names no file system here can hold, and files a profile never has (hidden ones, the backup)."""
+    parts = [p for p in PurePosixPath(name).parts if p not in ("/", "")]
+    shown = name if len(name) <= 80 else name[:60] + "..." + name[-10:]
+    if len(name.encode("utf-8")) > MAX_PATH_BYTES or any(len(p.encode("utf-8")) > MAX_NAME_BYTES for p in parts):
+        raise _unsafe(archive_path, shown, f"has a name longer than {MAX_NAME_BYTES} bytes")
+    if any(p.startswith(".") and p not in (".", "..") for p in parts):
+        raise _unsafe(archive_path, shown, "is a hidden file, which a profile never holds")
+    if parts and parts[-1] == BACKUP_FILE:
+        raise _unsafe(archive_path, shown, "would replace the profile's backup copy, which export never includes")
+
+
+def _check_contents(archive_path: Path, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Read every member once (the sizes are already bounded): a bad checksum or header is told now,
+    before anything is written, not as a half-unpacked folder."""
+    for info in infos:
+        try:
+            with archive.open(info) as member:
+                while member.read(1 << 20):
+                    pass
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise ProfileError(
+                f"{archive_path}: damaged, member {info.filename!r} cannot be read ({exc}). "
+                "Fix: copy the archive again, or export the profile again"
+            ) from None
+        except (NotImplementedError, RuntimeError) as exc:  # an unknown compression, a password
+            raise ProfileError(
+                f"{archive_path}: member {info.filename!r} cannot be unpacked here ({exc}). "
+                "Fix: give an archive made by `aac-avatar profile export` (plain zip, no password)"
+            ) from None
+
+
 def _unsafe(archive_path: Path, member: str, why: str) -> ProfileError:
     return ProfileError(
         f"{archive_path}: refused, member {member!r} {why}. Fix: export the profile again with "
@@ -91,8 +130,12 @@ def _safe_members(
     seen: set[str] = set()
     files: list[tuple[zipfile.ZipInfo, str]] = []
     total = 0
+    packed = 0
     for info in infos:
         name = info.filename
+        if name.startswith(MAC_METADATA):
+            continue  # Finder's "Compress" adds these; never unpacked
+        _check_name(archive_path, name)
         if "\\" in name or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
             raise _unsafe(archive_path, name, "has an absolute or Windows-style path")
         parts = PurePosixPath(name).parts
@@ -114,12 +157,20 @@ def _safe_members(
         if info.file_size > 1 << 20 and info.file_size > limits.max_ratio * max(info.compress_size, 1):
             raise _unsafe(archive_path, name, "is compressed suspiciously well (a zip bomb?)")
         total += info.file_size
+        packed += info.compress_size
         if total > limits.max_total_bytes:
             raise ProfileError(
                 f"{archive_path}: refused, more than {limits.max_total_bytes} bytes unpacked. "
                 "Fix: this is not a profile archive made by aac-avatar"
             )
         files.append((info, PurePosixPath(*parts).as_posix()))
+    if total > 1 << 20 and total > limits.max_ratio * max(packed, 1):
+        # many small members each under the per-member check can still expand a thousandfold together
+        raise ProfileError(
+            f"{archive_path}: refused, it expands {total // max(packed, 1)} times ({packed} bytes to {total}): "
+            "a zip bomb? Fix: this is not a profile archive made by aac-avatar"
+        )
+    _check_contents(archive_path, archive, [info for info, _ in files])
     names = {inside for _, inside in files}
     if PROFILE_FILE not in names:
         # Accept a zip of the profile folder itself: everything under one top folder.

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Literal
+from typing import Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from profiles.bundled_faces import DEFAULT_FACE_ID, default_face_ids, unknown_face_message
 
@@ -49,6 +49,16 @@ class Section(BaseModel):
     """Base of every profile section: unknown keys are errors, assignments are checked."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_yes_no_numbers(cls, value: object, info: ValidationInfo) -> object:
+        # YAML reads yes/no/on/off as true/false, which pydantic would take as 1/0: `volume: no` silenced people
+        if isinstance(value, bool) and info.field_name and takes_numbers(cls.model_fields[info.field_name].annotation):
+            raise ValueError(
+                f"{str(value).lower()} (YAML's reading of yes/no/on/off) is not a number; write a number, e.g. 1.0"
+            )
+        return value
 
 
 class VoiceSection(Section):
@@ -205,6 +215,24 @@ class ConsentSection(Section):
     agreed_by: str | None = Field(None, description='"self", or the guardian\'s name')
     set_up_by: str | None = Field(None, description="who set up this profile")
     date: dt.date | None = None
+
+    @field_validator("date")
+    @classmethod
+    def _not_in_future(cls, value: dt.date | None) -> dt.date | None:
+        # a day of slack for time zones; a date ahead of that is a typing slip, and a record must be true
+        if value is not None and value > dt.date.today() + dt.timedelta(days=1):
+            raise ValueError(f"the consent date {value} is in the future; write the day consent was given, YYYY-MM-DD")
+        return value
+
+
+def takes_numbers(annotation: object) -> bool:
+    """Whether a field's type is a number (int, float, optional, or a Literal of numbers)."""
+    if annotation in (int, float):
+        return True
+    args = get_args(annotation)
+    if get_origin(annotation) is Literal:
+        return bool(args) and all(isinstance(a, int | float) and not isinstance(a, bool) for a in args)
+    return bool(args) and all(a in (int, float, type(None)) for a in args) and type(None) in args
 
 
 def check_language(value: str) -> str:

@@ -19,8 +19,10 @@ import yaml
 
 from profiles.atomic import make_private_dir, remove_stale_temps, write_atomic
 from profiles.errors import ProfileError, ProfileProblemsError
+from profiles.reading import NotASmallFile, read_small_file
 from profiles.schema import Profile, check_profile_name, check_relative_path
 from profiles.validate import parse_profile
+from profiles.yaml_source import MAX_PROFILE_BYTES
 
 ENV_VAR = "AAC_AVATAR_PROFILES_DIR"
 PROFILE_FILE = "profile.yaml"
@@ -73,7 +75,9 @@ def profile_to_yaml(profile: Profile) -> str:
 def read_profile_file(path: Path) -> Profile:
     """Load one profile file (upgrading an older layout in memory); raise ProfileError on any problem."""
     try:
-        raw = path.read_bytes()
+        raw = read_small_file(path, MAX_PROFILE_BYTES)
+    except NotASmallFile as exc:
+        raise ProfileError(f"{exc}. Fix: give a profile.yaml file") from None
     except FileNotFoundError:
         raise ProfileError(f"{path}: no such profile file. Fix: check the path") from None
     except OSError as exc:

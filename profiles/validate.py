@@ -13,8 +13,9 @@ from pydantic.fields import FieldInfo
 
 from profiles.errors import Problem
 from profiles.migrations import Loc, Moves, migrate
+from profiles.reading import NotASmallFile, read_small_file
 from profiles.schema import SCHEMA_VERSION, Profile
-from profiles.yaml_source import YamlSource, read_yaml
+from profiles.yaml_source import MAX_PROFILE_BYTES, YamlSource, read_yaml
 
 # Told a voice id, says what is wrong with it (None: the voice is installed). Supplied by
 # the application, which knows the voice backends; profiles itself knows none.
@@ -153,6 +154,7 @@ def parse_profile(path: Path, raw: bytes) -> tuple[Profile | None, YamlSource | 
     source, problems = read_yaml(path, raw)
     if source is None:
         return None, None, problems
+    yaml_problems = problems  # values read as text: reported with whatever else the schema finds
     data = source.data
     version = data.get("schema_version", 0)  # version 0 had no version key
     if not isinstance(version, int) or isinstance(version, bool) or version < 0:
@@ -190,7 +192,11 @@ def parse_profile(path: Path, raw: bytes) -> tuple[Profile | None, YamlSource | 
     try:
         profile = Profile.model_validate(data)
     except ValidationError as exc:
-        return None, source, problems_from_validation(exc, source, moves)
+        told = {p.line for p in yaml_problems}
+        found = [p for p in problems_from_validation(exc, source, moves) if p.line not in told]
+        return None, source, sorted([*yaml_problems, *found], key=lambda p: p.line or 0)
+    if yaml_problems:
+        return None, source, yaml_problems
     return profile, source, []
 
 
@@ -263,7 +269,9 @@ def folder_problems(
 def check_file(path: Path, voice_problem: VoiceProblem | None = None) -> tuple[Profile | None, list[Problem]]:
     """Every problem of the profile file at `path` (schema, photo, consent, voices), found at once."""
     try:
-        raw = path.read_bytes()
+        raw = read_small_file(path, MAX_PROFILE_BYTES)
+    except NotASmallFile as exc:
+        return None, [Problem(path, None, "", str(exc).removeprefix(f"{path} "), "give a profile.yaml file")]
     except OSError as exc:
         return None, [Problem(path, None, "", f"cannot be read ({exc.strerror})", "check the path and its permissions")]
     profile, source, problems = parse_profile(path, raw)

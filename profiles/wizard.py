@@ -99,6 +99,17 @@ def _choice_parser(choices: list[str]) -> Callable[[str], str]:
     return parse
 
 
+def _switch_keys(text: str) -> list[str]:
+    keys = text.split()
+    most = AccessSection.model_fields["switch_keys"].metadata
+    limit = next((m.max_length for m in most if hasattr(m, "max_length")), 4)
+    if not keys:
+        raise ValueError("name at least one key, e.g. space")
+    if len(keys) > limit:
+        raise ValueError(f"at most {limit} switch keys ({len(keys)} given); name {limit} or fewer")
+    return keys
+
+
 def _date_parser(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
@@ -236,10 +247,15 @@ class Wizard:
         self.say(f"  camera {camera}; microphone {'on' if outputs.microphone else 'off'}.")
         if not self.ask_yes_no("Save this profile?", True):
             raise WizardError("setup cancelled; nothing was saved")
+        claimed = claim_name(self.store, name)
+        if claimed != name:
+            self.say(f"The name {name!r} was taken meanwhile (another setup?); this profile is saved as "
+                     f"{claimed!r} instead, so neither is lost.")
+            profile = profile.model_copy(update={"name": claimed})
         path = self.store.save(profile, files)
         self.say(f"Saved: {path}")
-        if photo is not None:
-            self.say(f"Next: `aac-avatar avatar build {name}` makes the avatar from the photo.")
+        for line in closing_hints(self.store, claimed, photo):
+            self.say(line)
         return path
 
     def _starter_phrases(self, language: str) -> list[str]:
@@ -282,10 +298,14 @@ class Wizard:
         voices = self._voices()
         base = language.split("-")[0].lower()
         in_language = [v for v in voices if v[0].split(":", 1)[1].lower().replace("_", "-").startswith(base)]
+        # the language's own region first (en-GB: British voices before American ones); sorted() keeps order
+        in_language = sorted(in_language, key=lambda v: not _speaks_region(v, language))
         shown = (in_language or voices)[:_MAX_VOICES_SHOWN]
         ids = [v[0] for v in voices]
         default = VoiceSection().id
-        if base != "en" or (voices and default not in ids):
+        if in_language and _speaks_region(in_language[0], language) and "-" in language:
+            default = in_language[0][0]
+        elif base != "en" or (voices and default not in ids):
             fallback = voices[0][0] if voices else f"espeak:{language.lower()}"
             default = in_language[0][0] if in_language else fallback
         for i, (voice_id, description) in enumerate(shown, 1):
@@ -338,8 +358,7 @@ class Wizard:
                 str(_default(AccessSection, "scan_interval_s")),
                 _number_parser(AccessSection, "scan_interval_s"),
             )
-            keys = self.ask("Switch keys (separated by spaces)", "space enter", str.split)
-            settings.switch_keys = keys[:4]
+            settings.switch_keys = self.ask("Switch keys (separated by spaces)", "space enter", _switch_keys)
         if method == "dwell":
             settings.dwell_time_s = self.ask(
                 "Seconds to rest on an item to select it",
@@ -369,3 +388,48 @@ class Wizard:
         outputs.microphone = self.ask_yes_no("Send the voice to a virtual microphone?", True)
         outputs.speakers_monitor = self.ask_yes_no("Also play the voice on this computer's speakers?", True)
         return outputs
+
+
+def _speaks_region(voice: tuple[str, str], language: str) -> bool:
+    """Whether a listed voice speaks `language` with its region ("en-GB"), by its id or its description."""
+    tag = language.lower().replace("_", "-")
+    name = voice[0].split(":", 1)[-1].lower().replace("_", "-")
+    described = (voice[1].split() or [""])[0].lower().replace("_", "-")
+    return name.startswith(tag) or described == tag
+
+
+def claim_name(store: ProfileStore, name: str) -> str:
+    """Make the profile's folder, or a free `name-N` one when another setup took `name` meanwhile.
+
+    Two setups choosing one name used to both say "Saved" while the second replaced the first:
+    the folder is made with an exclusive mkdir, which only one of them can win.
+    """
+    import os
+
+    from profiles.atomic import make_private_dir
+
+    make_private_dir(store.root)
+    for candidate in (name, *(f"{name}-{i}" for i in range(2, 100))):
+        folder = store.root / candidate
+        try:
+            os.mkdir(folder, 0o700)
+            return candidate
+        except FileExistsError:
+            continue  # even an empty folder may be another setup's, about to be saved
+    raise WizardError(f"no free name like {name!r} in {store.root}; choose another name")
+
+
+def closing_hints(store: ProfileStore, name: str, photo: Path | None) -> list[str]:
+    """The commands that come next, as they must be typed for this profile (and this profiles folder)."""
+    import shlex
+
+    from profiles.store import default_root
+
+    where = "" if store.root == default_root() else f" --profiles-dir {shlex.quote(str(store.root))}"
+    profile = "" if name == "default" else f" --profile {shlex.quote(name)}"
+    hints = []
+    if photo is not None:
+        hints.append(f"Next: `aac-avatar{where} avatar sheet{profile} -o face.png` builds the avatar from the "
+                     "photo and shows it (otherwise it is built the first time it is used).")
+    hints.append(f"Start the board with `aac-avatar{where} app{profile}`.")
+    return hints

@@ -90,9 +90,10 @@ def _structure_problems(path: Path, root: yaml.Node) -> list[Problem]:
     return sorted(problems, key=lambda p: p.line or 0)
 
 
-def _unreadable_scalar_mark(root: yaml.Node) -> yaml.Mark | None:
-    """Where the first value is that YAML parses but cannot build (its errors carry no position)."""
+def _unreadable_scalars(root: yaml.Node) -> list[tuple[yaml.ScalarNode, str]]:
+    """Every value YAML parses but cannot build (a date like 2024-13-45), in file order, with why."""
     loader = yaml.SafeLoader("")
+    found = []
     stack = [root]
     while stack:
         node = stack.pop(0)
@@ -103,13 +104,23 @@ def _unreadable_scalar_mark(root: yaml.Node) -> yaml.Mark | None:
         else:
             try:
                 loader.construct_object(node, deep=True)
-            except (yaml.YAMLError, ValueError):
-                return node.start_mark
-    return None
+            except (yaml.YAMLError, ValueError) as exc:
+                found.append((node, str(exc)))
+    return found
+
+
+def _too_deep(path: Path) -> Problem:
+    # PyYAML builds nested collections recursively: thousands of levels exhaust Python's stack
+    return Problem(path, None, "", "is nested far too deeply to be a profile (thousands of levels)",
+                   "check this is a profile file; a profile is at most a few levels deep")
 
 
 def read_yaml(path: Path, raw: bytes) -> tuple[YamlSource | None, list[Problem]]:
-    """Parse `raw` (the bytes of `path`); return the document or the problems that stop it."""
+    """Parse `raw` (the bytes of `path`); return the document or the problems that stop it.
+
+    With values YAML cannot build, both: the document (those values read as text, so the schema
+    can still find the rest) and a problem for each of them.
+    """
     if len(raw) > MAX_PROFILE_BYTES:
         return None, [
             Problem(path, None, "", f"is {len(raw)} bytes, too large for a profile", "check this is a profile file")
@@ -121,6 +132,8 @@ def read_yaml(path: Path, raw: bytes) -> tuple[YamlSource | None, list[Problem]]
         return None, [Problem(path, line, "", "is not UTF-8 text", "save the file as UTF-8")]
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        return None, [_too_deep(path)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -153,15 +166,22 @@ def read_yaml(path: Path, raw: bytes) -> tuple[YamlSource | None, list[Problem]]
         return None, problems
     try:
         data = yaml.safe_load(text)
+    except RecursionError:
+        return None, [_too_deep(path)]
     except (yaml.YAMLError, ValueError) as exc:  # e.g. a date like 2024-13-45
-        mark = getattr(exc, "problem_mark", None) or _unreadable_scalar_mark(root)
-        return None, [
-            Problem(
-                path,
-                mark.line + 1 if mark else None,
-                "",
-                f"has a value YAML cannot read ({exc})",
-                "write dates as YYYY-MM-DD, and put other text in quotes",
-            )
+        unreadable = _unreadable_scalars(root)
+        if not unreadable:
+            mark = getattr(exc, "problem_mark", None)
+            return None, [Problem(path, mark.line + 1 if mark else None, "", f"has a value YAML cannot read ({exc})",
+                                  "write dates as YYYY-MM-DD, and put other text in quotes")]
+        problems = [
+            Problem(path, node.start_mark.line + 1, "", f"has a value YAML cannot read ({node.value!r}: {why})",
+                    "write dates as YYYY-MM-DD, and put other text in quotes")
+            for node, why in unreadable
         ]
+        # Read those values as plain text, so that every other problem of the file is found too.
+        for node, _ in unreadable:
+            node.tag = "tag:yaml.org,2002:str"
+        data = yaml.SafeLoader("").construct_document(root)
+        return YamlSource(path, data, root), problems
     return YamlSource(path, data, root), []

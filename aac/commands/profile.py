@@ -12,7 +12,7 @@ from profiles.archive import export_profile, import_profile
 from profiles.errors import ProfileError
 from profiles.schema import VoiceSection
 from profiles.store import PROFILE_FILE, ProfileStore, profile_to_yaml
-from profiles.validate import check_file
+from profiles.validate import check_file, photo_problem
 from profiles.wizard import Wizard
 
 PREVIEW_TEXT = "Hello! This is how I sound. Is this a good voice for me?"
@@ -110,7 +110,7 @@ def _list(args: argparse.Namespace) -> int:
     for name in store.list():
         try:
             loaded = store.open(name)
-        except ProfileError:
+        except (ProfileError, OSError):  # one bad profile must not hide the ones listed after it
             print(f"  {name}  (has problems: `aac-avatar profile check {store.profile_dir(name) / PROFILE_FILE}`)")
             continue
         p = loaded.profile
@@ -160,7 +160,22 @@ def _import(args: argparse.Namespace) -> int:
     store = _store(args)
     name = import_profile(store, args.archive, name=args.name, force=args.force)
     print(f"imported profile {name!r} into {store.root / name}")
+    for warning in imported_warnings(store, name):
+        print(f"aac-avatar: warning: {warning}", file=sys.stderr)
     return 0
+
+
+def imported_warnings(store: ProfileStore, name: str) -> list[str]:
+    """What an imported profile lacks to work as it says (a photo it names but does not hold)."""
+    loaded = store.open(name)
+    photo = loaded.photo_path
+    if photo is None:
+        return []
+    issue = photo_problem(photo)
+    if issue is None:
+        return []
+    problem, fix = issue
+    return [f"{problem}. Fix: {fix}"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
