@@ -73,8 +73,9 @@ def strip_terminal_codes(text: str) -> str:
 
 
 def has_words(text: str) -> bool:
-    """Whether `text` holds anything a voice can say: a letter or a digit (not only "..." or spaces)."""
-    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+    """Whether `text` holds anything a voice can say: a letter, a digit or an emoji (whose name is
+    spoken); not only "..." or spaces."""
+    return any(unicodedata.category(ch)[0] in "LN" or unicodedata.category(ch) == "So" for ch in text)
 
 
 def message_from(argument: str, what: str = "the text") -> str:
@@ -82,6 +83,6 @@ def message_from(argument: str, what: str = "the text") -> str:
     text = read_message() if argument == "-" else strip_terminal_codes(argument)
     if not has_words(text):
         shown = text.strip()[:40]
-        detail = f" ({shown!r} has no letters or digits)" if shown else " (it is empty)"
+        detail = f" ({shown!r} has no letters, digits or emoji)" if shown else " (it is empty)"
         raise MessageTextError(f"nothing to say: {what} has no words{detail}")
     return text

@@ -12,6 +12,7 @@ import sys
 import time
 
 from aac.arguments import FPS, SECONDS, output_file
+from aac.message_text import has_words, strip_terminal_codes
 from aac.voice_setup import add_voice_options, open_voice, voice_request
 
 
@@ -31,7 +32,9 @@ def _command(engine, line: str, state: dict) -> bool:
         state["emotion"] = parts[0] if parts else None
         state["intensity"] = float(parts[1]) if len(parts) > 1 else None
     elif name == "status":
-        print(engine.status(), flush=True)
+        from aac.live.status_words import describe_status
+
+        print(describe_status(engine.status()), flush=True)
     else:
         print(f"aac-avatar: unknown command /{name} (try /stop /skip /emotion /compose /status /quit)",
               file=sys.stderr, flush=True)
@@ -71,8 +74,11 @@ def run(args: argparse.Namespace) -> int:
                 except Exception as exc:
                     print(f"aac-avatar: {exc}", file=sys.stderr, flush=True)
                 continue
-            text = line[1:] if line.startswith("//") else line
-            if text.strip():
+            text = strip_terminal_codes(line[1:] if line.startswith("//") else line)
+            if text.strip() and not has_words(text):
+                print("aac-avatar: nothing to say in that line (no letters, digits or emoji)",
+                      file=sys.stderr, flush=True)
+            elif has_words(text):
                 try:
                     engine.say(text, state["emotion"], state["intensity"])
                 except Exception as exc:

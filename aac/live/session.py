@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aac.arguments import unwritable_reason
 from aac.live.engine import EngineSettings
 from aac.live.video_outputs import VideoOutput
 from profiles.store import LoadedProfile
@@ -88,7 +89,11 @@ def open_outputs(loaded: LoadedProfile, settings: EngineSettings, voice: Voice, 
     record = choice.record
     if record is None and outputs.recording_dir:
         record = Path(outputs.recording_dir).expanduser() / time.strftime("aac-avatar-%Y%m%d-%H%M%S.mp4")
-    if record is not None:
+    problem = unwritable_reason(record) if record is not None else None
+    if problem:
+        # told now, at the start, not as a lost recording at the end
+        opened.notes.append(f"recording: off ({record}: {problem})")
+    elif record is not None:
         recorder = Mp4Recorder(record, settings.width, settings.height, settings.fps, voice.sample_rate_hz)
         opened.video.append(recorder)
         opened.notes.append("recording: " + (f"off ({recorder.error})" if recorder.error else f"to {record}"))

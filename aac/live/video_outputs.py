@@ -95,7 +95,9 @@ class VirtualCameraOutput(VideoOutput):
             self._camera = pyvirtualcam.Camera(width, height, fps, device=device, backend=backend)
         except Exception as exc:
             self._camera = None
-            self.error = f"{exc}. {camera_missing_hint()}"
+            # pyvirtualcam's own words for "there is no device" only repeat what the hint says better
+            missing = any(w in str(exc) for w in ("loopback device found", "OBS", "not installed", "No camera"))
+            self.error = camera_missing_hint() if missing else f"{exc}. {camera_missing_hint()}"
             return
         self.device = self._camera.device
 
