@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +85,7 @@ def _build(args: argparse.Namespace) -> int:
     from profiles.schema import Profile
 
     photo = Path(args.photo)
+    print(f"checking {photo} and building the face (a few seconds)...", file=sys.stderr, flush=True)
     started = time.perf_counter()
     rig = rig_from_photo(photo)  # checks the photo first: nothing is written for a photo that will not do
     built_s = time.perf_counter() - started

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 import tempfile
 import wave
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from aac.live.engine import EngineSettings
 from aac.live.face import LiveFace, SpokenPart
@@ -18,6 +20,9 @@ from speech.voice import Voice
 
 LEAD_IN_S = 0.5
 TAIL_S = 0.7
+
+
+PROGRESS_FROM_FRAMES = 300
 
 
 class VideoFileError(RuntimeError):
@@ -70,15 +75,20 @@ def render_message(
             stdin=subprocess.PIPE, stderr=subprocess.PIPE,
         )
         stopped_early = False
+        # a bar on long work only (over about ten seconds of video): short renders stay one line
+        bar = tqdm(total=n_frames, unit="frame", desc="rendering", file=sys.stderr, leave=False,
+                   disable=n_frames < PROGRESS_FROM_FRAMES)
         try:
             for k in range(n_frames):
                 t = k / settings.fps
                 frame = renderer.render(face.params(t))
                 draw(frame, OverlayState(caption=face.caption(t), time_s=t), settings.overlays)
                 ffmpeg.stdin.write(np.ascontiguousarray(frame).tobytes())
+                bar.update(1)
         except BrokenPipeError:
             stopped_early = True  # ffmpeg stopped: its own words, read below, say why
         finally:
+            bar.close()
             ffmpeg.stdin.close()
             err = ffmpeg.stderr.read().decode(errors="replace")
             ffmpeg.wait()
