@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from aac.arguments import FRAME_HEIGHT, FRAME_WIDTH, input_file, output_file, whole_number
+from aac.arguments import FRAME_HEIGHT, FRAME_WIDTH, input_file, number, output_file, whole_number
 
 DEFAULT_PROFILE = "default"
 PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -64,9 +64,9 @@ def _parse_sets(pairs: list[str]) -> dict[str, float]:
         if not sep:
             raise AvatarCommandError(f"--set {pair!r}: write NAME=VALUE, e.g. --set jaw_open=0.7")
         try:
-            values[name.strip()] = float(value)
-        except ValueError:
-            raise AvatarCommandError(f"--set {pair!r}: {value!r} is not a number") from None
+            values[name.strip()] = number(what=name.strip())(value)
+        except argparse.ArgumentTypeError as exc:
+            raise AvatarCommandError(f"--set {pair!r}: {exc}") from None
     return values
 
 
