@@ -133,14 +133,13 @@ def unwritable_reason(path: Path) -> str | None:
         folder = folder.parent
     if not folder.is_dir():
         return f"{folder} is a file, not a folder"
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return f"the folder {folder} is on a read-only disk"
+    except OSError:
+        pass
     if not os.access(folder, os.W_OK | os.X_OK):
         return f"the folder {folder} cannot be written (permission denied)"
-    try:
-        statvfs = os.statvfs(folder)
-    except OSError:
-        return None
-    if statvfs.f_flag & os.ST_RDONLY:
-        return f"the folder {folder} is on a read-only disk"
     return None
 
 

@@ -50,6 +50,9 @@ def load_profile_rig(store: ProfileStore, loaded: LoadedProfile, quiet: bool = F
             store.write_file(loaded.profile.name, loaded.profile.avatar.rig, rig_to_bytes(rig))
         except (OSError, ProfileError) as exc:
             # the cache only saves a second next time: a read-only or full disk must not stop the face
-            print(f"aac-avatar: the face could not be cached ({exc}); it is built again next time",
+            from aac.plain_errors import explain
+
+            why = (explain(exc) if isinstance(exc, OSError) else None) or str(exc)
+            print(f"aac-avatar: the face could not be cached ({why.split('. Fix:')[0]}); it is built again next time",
                   file=sys.stderr)
     return rig

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -116,12 +117,22 @@ def _guard(path: Path, opener):
         _guard_call(path, handle.close)
 
 
+def _nearly_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(Path(path).parent).free < (1 << 20)
+    except OSError:
+        return False
+
+
 def _error(path: Path, exc: BaseException) -> SpeechFileError:
     from aac.plain_errors import explain
 
     if isinstance(exc, OSError):
         exc.filename = exc.filename2 = None  # the name of our temporary file would only confuse
     detail = explain(exc) if isinstance(exc, OSError) else None
+    if detail is None and _nearly_full(path):
+        # libsndfile reports a failed write as "System error." without the reason: the disk tells it
+        detail = "the disk is full. Fix: free some space, or choose another folder"
     if detail is None:
         detail = str(exc) or type(exc).__name__
     return SpeechFileError(f"{path}: the speech could not be saved: {detail.removeprefix(': ')}")
