@@ -135,7 +135,6 @@ def _safe_members(
         name = info.filename
         if name.startswith(MAC_METADATA):
             continue  # Finder's "Compress" adds these; never unpacked
-        _check_name(archive_path, name)
         if "\\" in name or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
             raise _unsafe(archive_path, name, "has an absolute or Windows-style path")
         parts = PurePosixPath(name).parts
@@ -143,6 +142,7 @@ def _safe_members(
             raise _unsafe(archive_path, name, "points outside the profile folder ('..')")
         if "\x00" in name or any(ord(c) < 32 for c in name):
             raise _unsafe(archive_path, name, "has control characters in its name")
+        _check_name(archive_path, name)
         kind = stat.S_IFMT(info.external_attr >> 16) if info.create_system == 3 else 0
         if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
             raise _unsafe(archive_path, name, "is a link or a special file")
