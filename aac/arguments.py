@@ -143,6 +143,15 @@ def unwritable_reason(path: Path) -> str | None:
     return None
 
 
+def not_special(text: str) -> Path:
+    """An argparse type: a path that, when it exists, is a plain file (a FIFO would block, a device
+    never end). A missing file is left to the command, which says what kind of file it wanted."""
+    path = Path(text).expanduser()
+    if path.exists() and not path.is_file():
+        raise argparse.ArgumentTypeError(f"{text}: not a plain file (a folder, a pipe or a device)")
+    return path
+
+
 def input_file(text: str) -> Path:
     """An argparse type: a plain file that exists (not a folder, a pipe or a device)."""
     path = Path(text).expanduser()

@@ -48,7 +48,7 @@ def test_blank_image_has_no_face(detector):
 
 def test_two_faces_side_by_side(detector):
     face = astronaut(1.6)[100:700, 150:750]
-    assert "2 faces found" in _problem(np.hstack([face, face]), detector)
+    assert "two faces found" in _problem(np.hstack([face, face]), detector)
 
 
 def test_tiny_face(detector):

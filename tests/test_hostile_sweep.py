@@ -105,7 +105,7 @@ CASES: list[tuple[list[str], str]] = [
     (["visemes", "W/in.wav", "-o", "W/folder"], "is a folder"),
     (["visemes", "W/in.wav", "-o", "W/x.txt"], "must end in .json"),
     (["visemes", "W/in.wav", "--model", "W/notonnx.onnx"], "not a lip-sync model"),
-    (["visemes", "W/missing.wav"], "no such file"),
+    (["visemes", "W/missing.wav"], "no such audio file"),
     (["visemes", "W/fifo"], "not a plain file"),
     # voices
     (["voices", "--backend", "nope"], "invalid choice: 'nope'"),

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from aac.arguments import input_file, output_file
+from aac.arguments import input_file, not_special, output_file
 
 
 def _text_visemes(text: str) -> list[str]:
@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Turn any speech audio into mouth cues with the audio-to-viseme model. "
         "--text aligns the words' visemes to the audio, which is more exact.",
     )
-    parser.add_argument("input", type=input_file, help="audio file (WAV, FLAC or OGG; any rate, mono or stereo)")
+    parser.add_argument("input", type=not_special, help="audio file (WAV, FLAC or OGG; any rate, mono or stereo)")
     parser.add_argument("--text", help="what is said in the audio (English), to follow its sounds in order")
     parser.add_argument("--format", choices=("json", "rhubarb-json"), default="json",
                         help="json: our 15 visemes and openness at 100 fps; rhubarb-json: shapes A-H and X")
