@@ -219,8 +219,9 @@ class ConsentSection(Section):
     @field_validator("date")
     @classmethod
     def _not_in_future(cls, value: dt.date | None) -> dt.date | None:
-        # a day of slack for time zones; a date ahead of that is a typing slip, and a record must be true
-        if value is not None and value > dt.date.today() + dt.timedelta(days=1):
+        # a week of slack for time zones and computer clocks set a little wrong; a date further ahead is a
+        # typing slip (2999), and a consent record must be true
+        if value is not None and value > dt.date.today() + dt.timedelta(days=7):
             raise ValueError(f"the consent date {value} is in the future; write the day consent was given, YYYY-MM-DD")
         return value
 
