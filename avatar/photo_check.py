@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,8 +58,10 @@ def load_photo(path: str | Path) -> np.ndarray:
     if not path.is_file():
         raise PhotoProblem(f"{path}: no such file")
     try:
-        with warnings.catch_warnings(), Image.open(path) as img:
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # told below, in words
+            img = Image.open(path)
+        with img:
             width, height = img.size
             if width * height > MAX_PHOTO_PIXELS:  # asked before decoding: a "decompression bomb" never unpacks
                 raise PhotoProblem(
@@ -69,8 +72,13 @@ def load_photo(path: str | Path) -> np.ndarray:
             return _as_rgb8(ImageOps.exif_transpose(img))
     except PhotoProblem:
         raise
-    except Image.DecompressionBombError as exc:
-        raise PhotoProblem(f"{path}: the picture is too large to open safely ({exc}); use a smaller photo") from None
+    except Image.DecompressionBombError as exc:  # Pillow refuses before our size check can look
+        pixels = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f" ({int(pixels[1]) // 1_000_000} megapixels)" if pixels else ""
+        raise PhotoProblem(
+            f"{path}: the picture is far too large{size} (at most {MAX_PHOTO_PIXELS // 1_000_000} megapixels); "
+            "use a camera or phone photo"
+        ) from None
     except UnidentifiedImageError as exc:
         raise PhotoProblem(f"{path}: not an image this program can read; use a JPEG or PNG photo") from exc
     except (OSError, SyntaxError, ValueError) as exc:
