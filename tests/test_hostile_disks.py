@@ -65,6 +65,11 @@ def test_a_full_disk_is_told_in_words(tmp_path: Path) -> None:
     assert "Fix:" in err
     result = run_cli(disk / "profiles", "profile", "export", "default", "-o", str(disk / "default.zip"), wrap=wrap)
     assert_clear_refusal(result, "the disk is full")
+    photo = _face_photo(tmp_path / "face.png")  # about 1 MB with its rig: more than the disk has left
+    result = run_cli(disk / "profiles", "avatar", "build", str(photo), "--profile", "ada", wrap=wrap, timeout=180)
+    assert_clear_refusal(result, str(disk / "profiles" / "ada"), "the disk is full")
+    listed = run_cli(disk / "profiles", "profile", "list", wrap=wrap)
+    assert listed.returncode == 0 and b"ada" not in listed.stdout  # no half-saved profile
 
 
 @needs_namespaces

@@ -61,6 +61,7 @@ CASES: list[tuple[list[str], str]] = [
     # eval
     (["eval", "lipsync", "--voice", "nope"], "not a held-out voice"),
     (["eval", "lipsync", "--sentences", "0"], "out of range"),
+    (["eval", "lipsync", "--voice", "flite:nope", "--sentences", "1"], "flite"),
     (["eval", "lipsync", "--model", "W/notonnx.onnx", "--voice", "espeak:en-us+klatt", "--sentences", "1"],
      "not a lip-sync model"),
     (["eval", "lipsync", "--snr-db", "nan"], "not a finite number"),

@@ -7,6 +7,7 @@ the ones the espeak-ng voice makes (pass an espeak `Voice` from `speech.registry
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import tempfile
@@ -52,11 +53,24 @@ def _read(path: Path) -> tuple[np.ndarray, int]:
     return audio.mean(axis=1).astype(np.float32), int(rate)
 
 
+@functools.cache
+def flite_voices(exe: str) -> tuple[str, ...]:
+    """The voices built into this flite (`flite -lv`); empty when it cannot say."""
+    try:
+        listed = subprocess.run([exe, "-lv"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    return tuple(listed.partition(":")[2].split())
+
+
 def flite_utterance(text: str, voice: str = "slt", prosody: Prosody = Prosody()) -> Utterance:
     """One sentence from flite with phone end times (`-psdur`)."""
     exe = shutil.which("flite")
     if exe is None:
         raise ReferenceVoiceUnavailable("flite is not installed (Debian: apt-get install flite)")
+    known = flite_voices(exe)
+    if known and voice not in known:  # flite itself falls back to its default voice without a word
+        raise ReferenceVoiceUnavailable(f"flite has no voice {voice!r}; it has: {', '.join(known)}")
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "out.wav"
         cmd = [exe, "-voice", voice, "-psdur", "--setf", f"duration_stretch={prosody.duration_stretch}"]
