@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from profiles.errors import ProfileError
 from profiles.schema import (
@@ -112,9 +112,14 @@ def _switch_keys(text: str) -> list[str]:
 
 def _date_parser(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text.strip())
+        date = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError("write the date as YYYY-MM-DD") from None
+    try:
+        ConsentSection(date=date)  # the schema's own rule (not in the future), asked here, not at the end
+    except ValidationError as exc:
+        raise ValueError(str(exc.errors(include_url=False)[0].get("ctx", {}).get("error", exc))) from None
+    return date
 
 
 def _photo_parser(text: str) -> Path | None:

@@ -142,3 +142,13 @@ def test_an_imported_profile_naming_a_missing_photo_is_warned_of(tmp_path: Path)
     out, err = text(result)
     assert result.returncode == 0 and "imported profile 'ada'" in out
     assert "warning: the photo file 'photo.png' is not in the profile folder" in err
+
+
+def test_the_wizard_refuses_a_consent_date_in_2999_at_the_question(tmp_path: Path) -> None:
+    from tests.test_profiles_wizard import photo
+
+    face = photo(tmp_path)
+    answers = f"ada\nen-US\n{face}\nada\nyes\nself\nself\n2999-01-01\n"
+    result = run_cli(tmp_path / "p", "profile", "new", stdin=answers)
+    assert_clear_refusal(result, "Date of the agreement", "the consent date 2999-01-01 is in the future")
+    assert not (tmp_path / "p" / "ada").exists()
