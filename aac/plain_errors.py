@@ -24,6 +24,8 @@ _OS_ERRORS = {
     errno.EPERM: ("not permitted", "check the file's and its folder's permissions"),
     errno.EISDIR: ("it is a folder, not a file", "give a file name"),
     errno.ENOTDIR: ("part of the path is a file, not a folder", "check the path"),
+    errno.EEXIST: ("something of that name is in the way (a file where a folder is needed?)",
+                   "move it, or choose another path"),
     errno.ENOENT: ("no such file or folder", "check the path"),
     errno.ENAMETOOLONG: ("the file name is too long", "use a shorter name"),
     errno.EIO: ("the disk reported an input/output error", "check the disk, or use another one"),
