@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from aac.arguments import number
 from profiles.store import DEFAULT_NAME, ProfileStore
 from speech.errors import SpeechError
-from speech.registry import get_voice, get_voice_or_fallback
-from speech.voice import Voice, VoiceSettings
+from speech.fallback import FallbackVoice, open_with_fallback
+from speech.voice import VoiceSettings
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class VoiceRequest:
     voice_id: str
     fallback_id: str
     settings: VoiceSettings
+    reference_clips: tuple[Path, ...] = ()  # the person's recordings a cloning voice copies
 
 
 def add_voice_options(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +37,8 @@ def add_voice_options(parser: argparse.ArgumentParser) -> None:
 
 def voice_request(args: argparse.Namespace) -> VoiceRequest:
     """The profile's voice settings with the command line's overrides applied."""
-    section = ProfileStore(args.profiles_dir).load(args.profile).voice
+    loaded = ProfileStore(args.profiles_dir).open(args.profile)
+    section = loaded.profile.voice
     try:
         settings = VoiceSettings(
             rate=section.rate if args.rate is None else args.rate,
@@ -44,16 +47,19 @@ def voice_request(args: argparse.Namespace) -> VoiceRequest:
         )
     except ValueError as exc:
         raise SpeechError(str(exc)) from exc
-    return VoiceRequest(args.voice or section.id, section.fallback_id, settings)
+    clips = tuple(loaded.resolve(c) for c in section.reference_clips)
+    return VoiceRequest(args.voice or section.id, section.fallback_id, settings, clips)
 
 
-def open_voice(request: VoiceRequest, explicit: bool, threads: int = 1) -> Voice:
-    """The voice to speak with. A voice named on the command line must load (its error is shown);
-    the profile's voice falls back to its fallback, and the failure is reported on stderr.
+def _show(problem: str) -> None:
+    print(f"aac-avatar: {problem}", file=sys.stderr)
+
+
+def open_voice(request: VoiceRequest, explicit: bool, threads: int = 1) -> FallbackVoice:
+    """The voice to speak with, backed by the fallback voice for any sentence it cannot say.
+
+    A voice named on the command line must load (its error is shown); the profile's voice falls back
+    to its fallback. Every failure is reported on stderr as it happens (and kept in `problems`).
     `threads`: cores a neural voice may use (1 while the avatar renders on the other)."""
-    if explicit:
-        return get_voice(request.voice_id, request.settings, threads)
-    choice = get_voice_or_fallback(request.voice_id, request.fallback_id, request.settings, threads)
-    if choice.problem:
-        print(f"aac-avatar: {choice.problem}", file=sys.stderr)
-    return choice.voice
+    return open_with_fallback(request.voice_id, request.fallback_id, request.settings, threads,
+                              request.reference_clips, on_problem=_show, must_load=explicit)

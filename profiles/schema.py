@@ -69,6 +69,15 @@ class VoiceSection(Section):
     pitch_semitones: float = Field(0.0, ge=-12.0, le=12.0, description="pitch shift in semitones")
     volume: float = Field(1.0, ge=0.0, le=2.0, description="loudness, 1.0 is normal")
     fallback_id: str = Field("espeak:en-us", description="the voice used when `id` cannot be loaded")
+    reference_clips: list[str] = Field(
+        default_factory=list,
+        description="recordings of the person, files in the profile folder, that a cloning voice (coqui XTTS) copies",
+    )
+
+    @field_validator("reference_clips")
+    @classmethod
+    def _reference_paths(cls, value: list[str]) -> list[str]:
+        return [check_relative_path(v, "reference clip") or v for v in value]
 
     @field_validator("id", "fallback_id")
     @classmethod

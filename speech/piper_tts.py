@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -65,8 +65,12 @@ def _folder_voices(folder: Path | None) -> list[PiperFiles]:
 
 
 def find_piper_voices(extra_folder: Path | None = None) -> list[PiperFiles]:
-    """Piper voices installed as packages, and any in `extra_folder` (model.onnx + model.onnx.json)."""
-    return _packaged_voices() + _folder_voices(extra_folder)
+    """Piper voices installed as packages, the personal ones (`aac-avatar voices add`), and any in
+    `extra_folder` (model.onnx + model.onnx.json)."""
+    from speech.piper_custom import piper_voices_dir
+
+    personal = [replace(f, source="your voices") for f in _folder_voices(piper_voices_dir())]
+    return _packaged_voices() + personal + _folder_voices(extra_folder)
 
 
 def _language_of(config_path: Path) -> str:
@@ -111,7 +115,8 @@ def load_piper(files: PiperFiles, intra_op_threads: int = 1):
     except ImportError as exc:
         raise BackendUnavailableError(f"Piper needs {exc.name}: pip install piper-tts onnx") from exc
     try:
-        config = PiperConfig.from_dict(json.loads(files.config_path.read_text(encoding="utf-8")))
+        raw_config = json.loads(files.config_path.read_text(encoding="utf-8"))
+        config = PiperConfig.from_dict(raw_config)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise BackendUnavailableError(
             f"the Piper voice config {files.config_path} is missing or corrupt ({exc}); reinstall the voice"
@@ -120,8 +125,11 @@ def load_piper(files: PiperFiles, intra_op_threads: int = 1):
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = intra_op_threads
         options.inter_op_num_threads = 1
-        source = _aligned_model(files.model_path, onnx, add_alignment_output)
+        source = _aligned_model(files.model_path, onnx, add_alignment_output,
+                                lambda model: _check_pair(model, raw_config, files))
         session = onnxruntime.InferenceSession(source, sess_options=options, providers=["CPUExecutionProvider"])
+    except SpeechError:
+        raise
     except Exception as exc:  # onnx raises its own DecodeError types, onnxruntime its own
         raise BackendUnavailableError(
             f"the Piper voice model {files.model_path} is missing or corrupt "
@@ -130,9 +138,17 @@ def load_piper(files: PiperFiles, intra_op_threads: int = 1):
     return PiperVoice(config=config, session=session)
 
 
-def _aligned_model(model_path: Path, onnx, add_alignment_output) -> str | bytes:
+def _check_pair(model, config: dict, files: PiperFiles) -> None:
+    """The config must be this model's (speech.piper_custom): checked once, when the model is first patched."""
+    from speech.piper_custom import check_config_against_graph, graph_facts
+
+    check_config_against_graph(config, graph_facts(model, files.model_path), files.model_path, files.config_path)
+
+
+def _aligned_model(model_path: Path, onnx, add_alignment_output, check=None) -> str | bytes:
     """The model with Piper's alignment output added: a file cached beside the user's other caches
-    (made once), or the patched bytes when no cache can be written.
+    (made once), or the patched bytes when no cache can be written. `check(model)` runs on the model
+    before it is patched and cached (the graph is parsed then anyway).
 
     Patching in memory at every start costs about 100 MB more memory for the life of the process.
     """
@@ -147,6 +163,8 @@ def _aligned_model(model_path: Path, onnx, add_alignment_output) -> str | bytes:
     if cached.is_file():
         return str(cached)
     model = onnx.load(str(model_path))
+    if check is not None:
+        check(model)
     try:
         add_alignment_output(model)
     except ValueError:

@@ -21,6 +21,7 @@ class Backend:
     voice_class: str
     summary: str
     threaded: bool = False  # its model runs on onnxruntime threads (`intra_op_threads`)
+    takes_references: bool = False  # it clones a voice from reference recordings (`reference_clips`)
 
     def _module(self) -> object:
         try:
@@ -32,12 +33,15 @@ class Backend:
         """The backend's voices; raises BackendUnavailableError when it is not installed."""
         return getattr(self._module(), self.list_function)()
 
-    def make(self, name: str, settings: VoiceSettings, threads: int = 1) -> Voice:
+    def make(self, name: str, settings: VoiceSettings, threads: int = 1, reference_clips: tuple = ()) -> Voice:
         """A voice of this backend by its name without the "backend:" prefix."""
         cls: Callable[..., Voice] = getattr(self._module(), self.voice_class)
+        options: dict = {}
         if self.threaded:
-            return cls(name, settings, intra_op_threads=threads)
-        return cls(name, settings)
+            options["intra_op_threads"] = threads
+        if self.takes_references:
+            options["reference_clips"] = tuple(reference_clips)
+        return cls(name, settings, **options)
 
 
 BACKENDS: dict[str, Backend] = {
@@ -47,6 +51,8 @@ BACKENDS: dict[str, Backend] = {
         Backend("espeak", "speech.espeak", "list_espeak_voices", "EspeakVoice", "espeak-ng, 130 languages"),
         Backend("kokoro", "speech.kokoro", "list_kokoro_voices", "KokoroVoice", "Kokoro-82M neural voices", True),
         Backend("system", "speech.system", "list_system_voices", "SystemVoice", "the system's voices (pyttsx3)"),
+        Backend("coqui", "speech.coqui_tts", "list_coqui_voices", "CoquiVoice",
+                "coqui-tts neural and cloned voices (the neural extra)", threaded=True, takes_references=True),
     )
 }
 
@@ -84,11 +90,14 @@ def split_voice_id(voice_id: str) -> tuple[str, str]:
     return backend.lower(), name
 
 
-def get_voice(voice_id: str, settings: VoiceSettings | None = None, threads: int = 1) -> Voice:
+def get_voice(
+    voice_id: str, settings: VoiceSettings | None = None, threads: int = 1, reference_clips: tuple = ()
+) -> Voice:
     """The voice named "backend:name"; unknown names raise VoiceNotFoundError listing the closest.
 
     `threads` is how many cores a neural voice may use: 1 (the default) leaves the other core to
     the live renderer; a command that renders nothing (`say`) may give it every core.
+    `reference_clips`: recordings of the person a cloning voice (coqui XTTS) speaks like.
     """
     backend_name, name = split_voice_id(voice_id)
     backend = BACKENDS.get(backend_name)
@@ -100,7 +109,7 @@ def get_voice(voice_id: str, settings: VoiceSettings | None = None, threads: int
         )
     if not name:
         raise VoiceNotFoundError(f"voice {voice_id!r} names no voice after {backend_name!r}: see `aac-avatar voices`")
-    return backend.make(name, settings or VoiceSettings(), threads)
+    return backend.make(name, settings or VoiceSettings(), threads, reference_clips)
 
 
 @dataclass(frozen=True)
@@ -112,14 +121,14 @@ class VoiceChoice:
 
 
 def get_voice_or_fallback(
-    voice_id: str, fallback_id: str, settings: VoiceSettings | None = None, threads: int = 1
+    voice_id: str, fallback_id: str, settings: VoiceSettings | None = None, threads: int = 1,
+    reference_clips: tuple = (),
 ) -> VoiceChoice:
-    """The voice asked for, or the fallback (espeak-ng) when it cannot load; the failure is reported.
+    """The voice asked for, backed by the fallback (espeak-ng) for whatever it cannot load or say.
 
-    A person must never be left without a voice because a model file broke.
+    A person must never be left without a voice because a model file broke (see `speech.fallback`).
     """
-    try:
-        return VoiceChoice(get_voice(voice_id, settings, threads))
-    except SpeechError as exc:
-        fallback = get_voice(fallback_id, settings, threads)
-        return VoiceChoice(fallback, f"{exc} -- speaking with {fallback.info.id} instead")
+    from speech.fallback import open_with_fallback
+
+    voice = open_with_fallback(voice_id, fallback_id, settings, threads, reference_clips)
+    return VoiceChoice(voice, voice.problems[0] if voice.primary is None else "")

@@ -208,7 +208,8 @@ class LiveEngine:
             queued_messages=self._messages.qsize(),
             speaking=self.player.busy(),
             outputs=tuple(out.status() for out in self.video_outputs),
-            problems=tuple(self.problems + self.player.errors),
+            # a voice that failed and was replaced by the fallback says so (speech.fallback)
+            problems=tuple(self.problems + self.player.errors + list(getattr(self.voice, "problems", ()))),
         )
 
     def idle(self) -> bool:
