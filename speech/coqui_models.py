@@ -223,7 +223,10 @@ def resolve_name(name: str, models: dict) -> str:
         return matches[0]
     if len(matches) > 1:
         raise CoquiModelError(f"{name!r} names several coqui models: {', '.join(matches)}. Give the full name")
-    close = difflib.get_close_matches(name, names, n=4, cutoff=0.3)
+    lasts = sorted({n.split("/")[-1] for n in names})
+    close_lasts = difflib.get_close_matches(name.split("/")[-1], lasts, n=2, cutoff=0.5)
+    close = [n for c in close_lasts for n in names if n.split("/")[-1] == c][:5]
+    close = close or difflib.get_close_matches(name, names, n=4, cutoff=0.3)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
     raise CoquiModelError(f"coqui-tts has no model {name!r}.{hint} `aac-avatar voices fetch --list` lists them")
 
@@ -271,6 +274,12 @@ def fetch(name: str, replace: bool = False, say: Callable[[str], None] = print) 
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".download", dir=target.parent))
     # Hugging Face models would otherwise also stay in its own cache: keep every byte in the staging folder
     os.environ["HF_HUB_CACHE"] = str(staging / "hf")
+    import logging
+
+    # coqui logs a full traceback for a failed download; the message below says it in one line
+    coqui_log = logging.getLogger("TTS")
+    level = coqui_log.level
+    coqui_log.setLevel(logging.CRITICAL)
     try:
         from TTS.utils.manage import ModelManager
 
@@ -304,6 +313,7 @@ def fetch(name: str, replace: bool = False, say: Callable[[str], None] = print) 
             raise CoquiModelError(f"{full} was not downloaded: its licence was not agreed to") from None
         raise CoquiModelError(f"could not download {full}: {type(exc).__name__}: {exc}") from None
     finally:
+        coqui_log.setLevel(level)
         os.environ.pop("HF_HUB_CACHE", None)
         shutil.rmtree(staging, ignore_errors=True)
     return check_model_folder(target, target.name)
