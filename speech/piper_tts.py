@@ -176,9 +176,20 @@ def _aligned_model(model_path: Path, onnx, add_alignment_output, check=None) -> 
             tmp.flush()
             os.fsync(tmp.fileno())
         os.replace(tmp.name, cached)
+        _remove_older_copies(cache, model_path.stem, cached)
         return str(cached)
     except OSError:
         return model.SerializeToString()
+
+
+def _remove_older_copies(cache: Path, stem: str, keep: Path) -> None:
+    """A voice replaced (`aac-avatar voices add --replace`) leaves its older patched model: 60 MB each."""
+    import re
+
+    older = re.compile(re.escape(stem) + r"-\d+-\d+-aligned\.onnx")
+    for path in cache.glob(f"{stem}-*-aligned.onnx"):
+        if path != keep and older.fullmatch(path.name):
+            path.unlink(missing_ok=True)
 
 
 class PiperVoice(Voice):
