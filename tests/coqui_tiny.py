@@ -33,6 +33,7 @@ def build_tiny_vits(folder: Path, sample_rate_hz: int = 16000, seed: int = 0) ->
                         characters=characters, add_blank=True)
     config.audio.sample_rate = sample_rate_hz
     model = Vits(config)
+    folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     torch.save({"model": model.state_dict(), "config": config.to_dict()}, folder / "model.pth")
     config.save_json(str(folder / "config.json"))
