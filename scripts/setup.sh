@@ -2,12 +2,19 @@
 # Sets up aac-avatar on Debian/Ubuntu: the system packages it needs (when missing), a
 # virtual environment at .venv in the repository root, and the Python packages.
 #   scripts/setup.sh          the application
-#   scripts/setup.sh --test   the application and the test tools
+#   scripts/setup.sh --test   the application and the test tools (and the neural voices, for their tests)
+#   scripts/setup.sh --neural the application and the neural voices (coqui-tts with torch, about 1.5 GB)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 extras=""
-[ "${1:-}" = "--test" ] && extras="[test]"
+neural=""
+for flag in "$@"; do
+  case "$flag" in
+    --test) extras="[test]"; neural="yes" ;;
+    --neural) neural="yes" ;;
+  esac
+done
 
 # espeak-ng: the in-process fallback voice. pulseaudio: the virtual microphone (and the tests'
 # own sound server). ffmpeg: recordings. EGL/Mesa: the renderer on GPU or CPU (llvmpipe).
@@ -45,4 +52,13 @@ fi
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".$extras"
+if [ -n "$neural" ]; then
+  # coqui-tts with torch 2.13.0 CPU (the extra pins it, so pip never swaps in a CUDA build of several GB).
+  # Not fatal: without it the coqui voices are listed as not installed and their tests skip, saying why.
+  if .venv/bin/python -m pip install -q -e ".[neural]"; then
+    .venv/bin/python scripts/torchaudio_cpu.py || echo "setup: torchaudio does not import: coqui voices unavailable" >&2
+  else
+    echo "setup: the neural voices (coqui-tts) could not be installed; the other voices work" >&2
+  fi
+fi
 echo "setup: ready (.venv/bin/aac-avatar)"
