@@ -257,6 +257,10 @@ def folder_problems(
             if issue:
                 message, _, fix = issue.partition("; ")
                 add(("voice", key), message, fix or "pick one from `aac-avatar voices`")
+    for index, clip in enumerate(profile.voice.reference_clips):
+        if not (folder / clip).is_file():
+            add(("voice", "reference_clips", index), f"the reference clip {clip!r} is not in the profile folder",
+                "copy the recording there, or choose clips with `aac-avatar voices use VOICE --reference FILE`")
     if profile.listening.vosk_model_path and not Path(profile.listening.vosk_model_path).expanduser().is_dir():
         add(
             ("listening", "vosk_model_path"),

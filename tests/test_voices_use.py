@@ -52,3 +52,15 @@ def test_a_voice_that_cannot_load_or_a_clip_that_is_not_audio_changes_nothing(tm
     done = aac("voices", "use", "espeak:en-us", "--reference", str(text), env=env)
     assert done.returncode == 2 and "notes.wav cannot be read as audio" in done.stderr
     assert (tmp_path / "profiles" / "default" / "profile.yaml").read_bytes() == before
+
+
+def test_profile_check_names_a_reference_clip_that_went_missing(tmp_path, env):
+    clip = tmp_path / "hello.wav"
+    soundfile.write(clip, 0.1 * np.sin(np.arange(8000) / 10.0), 16000)
+    assert aac("voices", "use", "espeak:en-us", "--reference", str(clip), env=env).returncode == 0
+    profile = tmp_path / "profiles" / "default" / "profile.yaml"
+    assert aac("profile", "check", str(profile), env=env).returncode == 0
+    (profile.parent / "voice" / "references" / "hello.wav").unlink()
+    done = aac("profile", "check", str(profile), env=env)
+    assert done.returncode != 0 and "voice.reference_clips[0]" in done.stdout + done.stderr
+    assert "hello.wav' is not in the profile folder" in done.stdout + done.stderr
