@@ -89,6 +89,8 @@ def test_tiny_vits_added_loaded_spoken_saved_reloaded_and_moving_the_avatar(tiny
     finally:
         voice.close()
     assert voice._process.poll() is not None  # the worker is gone with the voice
+    with pytest.raises(BackendUnavailableError, match=r"coqui:tiny has no speaker 'nobody'.*one voice"):
+        get_voice("coqui:tiny#nobody")
 
 
 @needs_coqui

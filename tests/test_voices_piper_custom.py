@@ -141,3 +141,22 @@ def test_cli_add_use_and_say_with_exact_timing(tmp_path, voices_dir):
     again = aac("voices", "add", str(joe.model_path()), "--name", "my-own")
     assert again.returncode == 2 and "already installed" in again.stderr and "Traceback" not in again.stderr
     assert (voices_dir / "piper" / "my-own.onnx").is_file()
+
+
+def test_removed_voice_leaves_the_profile_speaking_with_its_fallback(tmp_path, voices_dir):
+    env = {**os.environ, "AAC_AVATAR_PROFILES_DIR": str(tmp_path / "p")}
+
+    def aac(*args):
+        return subprocess.run([sys.executable, "-m", "aac", *args], capture_output=True, text=True, env=env,
+                              timeout=180)
+
+    assert aac("voices", "add", str(joe.model_path()), "--name", "gone-soon").returncode == 0
+    assert aac("voices", "use", "piper:gone-soon").returncode == 0
+    done = aac("voices", "remove", "piper:gone-soon")
+    assert done.returncode == 0 and not (voices_dir / "piper" / "gone-soon.onnx").exists()
+    assert aac("voices", "remove", "piper:en_US-joe-medium").returncode == 2  # a package's voice stays
+    timings = tmp_path / "t.json"
+    done = aac("say", "Hello there.", "-o", str(tmp_path / "o.wav"), "--timings", str(timings))
+    assert done.returncode == 0, done.stderr
+    assert "piper:gone-soon could not load" in done.stderr and "espeak:en-us instead" in done.stderr
+    assert json.loads(timings.read_text())["voice"].startswith("espeak:")
