@@ -64,3 +64,31 @@ def test_profile_check_names_a_reference_clip_that_went_missing(tmp_path, env):
     done = aac("profile", "check", str(profile), env=env)
     assert done.returncode != 0 and "voice.reference_clips[0]" in done.stdout + done.stderr
     assert "hello.wav' is not in the profile folder" in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["voices", "add", "W/missing.onnx"], "no such file or folder"),
+    (["voices", "add", "W/fifo"], "not a plain file or folder"),
+    (["voices", "add", "W/notonnx.onnx"], "notonnx.onnx has no config beside it"),
+    (["voices", "add", "W/in.wav"], "Piper models end in .onnx"),
+    (["voices", "add", "W/folder"], "has no config.json"),
+    (["voices", "add", "W/notonnx.onnx", "--config", "W/fifo"], "not a plain file"),
+    (["voices", "use", "espeak:en-us", "--reference", "W/fifo"], "not a plain file"),
+    (["voices", "use", "espeak:en-us", "--reference", "W/missing.wav"], "no such file"),
+    (["voices", "use", "nobody:here"], "unknown voice backend"),
+    (["voices", "remove", "piper:nobody"], "no personal Piper voice 'nobody'"),
+    (["voices", "remove", "espeak:en-us"], "only personal piper: and coqui: voices can be removed"),
+    (["bench", "voices", "--repeats", "0"], "out of range"),
+], ids=lambda v: " ".join(v) if isinstance(v, list) else None)
+def test_bad_arguments_get_a_clear_message(tmp_path, args, expected):
+    from tests.hostile import assert_clear_refusal, run_cli
+
+    (tmp_path / "folder").mkdir()
+    soundfile.write(tmp_path / "in.wav", np.zeros(8000, np.float32), 16000)
+    (tmp_path / "notonnx.onnx").write_text("this is not a model")
+    os.mkfifo(tmp_path / "fifo")
+    args = [a.replace("W/", f"{tmp_path}/") for a in args]
+    result = run_cli(tmp_path / "profiles", *args, env_changes={"AAC_AVATAR_VOICES_DIR": str(tmp_path / "voices")},
+                     timeout=90)
+    assert_clear_refusal(result, expected)
+    assert not (tmp_path / "voices").exists() or not any((tmp_path / "voices").rglob("*.onnx"))

@@ -11,6 +11,8 @@ import threading
 import time
 from pathlib import Path
 
+from aac.arguments import COUNT
+
 SENTENCES = ["Please bring my bag.", "Can you pass me the water, please?", "I would like to go outside now.",
              "Good morning, how did you sleep?"]
 
@@ -164,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("voices", help="a personal Piper voice against the default; a coqui voice")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--repeats", type=int, default=9, help="timed runs per first-audio figure (median)")
+    parser.add_argument("--repeats", type=COUNT, default=9, help="timed runs per first-audio figure (median)")
     parser.add_argument("--coqui", metavar="VOICE", help="also measure this coqui voice, e.g. coqui:tiny")
     parser.add_argument("--engine", metavar="VOICE",
                         help="also count the live engine's dropped frames speaking with this voice and with espeak-ng")

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from aac.arguments import input_file
 from speech.registry import BACKENDS, list_all
 
 
@@ -39,8 +40,18 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def voice_source(text: str) -> Path:
+    """An argparse type: a Piper model file or a coqui model folder that exists (never a pipe or a device)."""
+    path = Path(text).expanduser()
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"{text}: no such file or folder")
+    if not (path.is_file() or path.is_dir()):
+        raise argparse.ArgumentTypeError(f"{text}: not a plain file or folder (a pipe or a device)")
+    return path
+
+
 def run_add(args: argparse.Namespace) -> int:
-    path = Path(args.path).expanduser()
+    path = args.path
     if path.is_dir():
         from speech.coqui_models import add_model_folder
 
@@ -98,7 +109,7 @@ def run_fetch(args: argparse.Namespace) -> int:
 def run_use(args: argparse.Namespace) -> int:
     from aac.voice_references import use_voice
 
-    path, problems = use_voice(args.profiles_dir, args.profile, args.voice, [Path(r) for r in args.reference or []])
+    path, problems = use_voice(args.profiles_dir, args.profile, args.voice, list(args.reference or []))
     for problem in problems:
         print(f"aac-avatar: {problem}")
     print(f"profile {args.profile!r} now speaks with {args.voice} (saved {path})")
@@ -115,8 +126,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
 
     add = actions.add_parser("add", help="add a Piper voice (MODEL.onnx + MODEL.onnx.json) or a coqui model folder")
-    add.add_argument("path", help="the Piper .onnx file, or the coqui model folder")
-    add.add_argument("--config", type=Path, help="the Piper config, when it is not MODEL.onnx.json beside the model")
+    add.add_argument("path", type=voice_source, help="the Piper .onnx file, or the coqui model folder")
+    add.add_argument("--config", type=input_file,
+                     help="the Piper config, when it is not MODEL.onnx.json beside the model")
     add.add_argument("--name", help="the voice's name (default: the file or folder name)")
     add.add_argument("--replace", action="store_true", help="overwrite your own voice of that name")
     add.set_defaults(func=run_add)
@@ -136,7 +148,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     use = actions.add_parser("use", help="make a voice the profile's voice (it is loaded first, to check it)")
     use.add_argument("voice", help="a voice id from `aac-avatar voices`, e.g. piper:mum-medium")
     use.add_argument("--profile", default=DEFAULT_NAME, help="whose voice (default: the default profile)")
-    use.add_argument("--reference", action="append", metavar="CLIP",
+    use.add_argument("--reference", action="append", metavar="CLIP", type=input_file,
                      help="a recording of the person for a cloning voice (XTTS); repeat for more. Files outside "
                           "the profile are copied into it")
     use.set_defaults(func=run_use)
