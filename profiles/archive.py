@@ -224,6 +224,7 @@ def import_profile(
         ) from None
     with archive:
         files = _safe_members(archive_path, archive, limits)
+        _check_bank(archive_path, archive, files)
         profile_info = next(info for info, inside in files if inside == PROFILE_FILE)
         raw = archive.read(profile_info)
         profile, _, problems = parse_profile(archive_path / PROFILE_FILE, raw)
@@ -258,6 +259,28 @@ def import_profile(
             shutil.rmtree(staging, ignore_errors=True)
             raise
     return target_name
+
+
+def _check_bank(archive_path: Path, archive: zipfile.ZipFile, files: list[tuple[zipfile.ZipInfo, str]]) -> None:
+    """The banked phrases' index must be readable and name only recordings the archive holds."""
+    import json
+
+    from profiles.bank import INDEX_FILE, parse_index
+
+    index = next((info for info, inside in files if inside == INDEX_FILE), None)
+    if index is None:
+        return
+    names = {inside for _, inside in files}
+    try:
+        entries = parse_index(json.loads(archive.read(index).decode("utf-8")))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{archive_path}: {INDEX_FILE} is damaged ({exc}). Fix: export the profile again with "
+                           "`aac-avatar profile export`") from None
+    for entry in entries:
+        if entry.file not in names:
+            raise ProfileError(f"{archive_path}: {INDEX_FILE} names {entry.file} (the recording of "
+                               f"{entry.phrase!r}), which is not in the archive. Fix: export the profile again "
+                               "with `aac-avatar profile export`")
 
 
 def _move_into_place(store: ProfileStore, staging: Path, name: str) -> None:

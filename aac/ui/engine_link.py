@@ -15,12 +15,17 @@ from profiles.store import ProfileStore
 class EngineSpeaker:
     """Speaks through the live engine: the voice goes to the call's microphone, the face to its camera."""
 
-    def __init__(self, engine: LiveEngine) -> None:
+    def __init__(self, engine: LiveEngine, bank=None) -> None:
         self.engine = engine
+        self.bank = bank  # aac.bank.BankedPhrases: a message that is a banked phrase plays its recording
 
     def say(self, text: str, emotion: str | None = None) -> None:
-        """Queue `text` (after what is being said)."""
-        self.engine.say(text, emotion)
+        """Queue `text` (after what is being said): the person's own recording when it is a banked phrase."""
+        recording = self.bank.recording(text) if self.bank is not None else None
+        if self.bank is not None and self.bank.problems:
+            self.engine.problems.extend(self.bank.problems)  # shown in the status line
+            self.bank.problems.clear()
+        self.engine.say(text, emotion, recording=recording)
 
     def compose(self, text: str) -> None:
         """Show "typing..." and prepare the speech of the message so far."""

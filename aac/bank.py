@@ -1,0 +1,98 @@
+"""Message banking in the aid: recordings put into a profile's bank (`speech.banked` makes them ready,
+`profiles.bank` keeps them), and banked phrases found and played when a message is one of them.
+
+The live engine plays a banked phrase exactly as a board button's recorded sound
+(`aac.live.recording.recording_utterance`): instead of synthesis, with the lips following its audio.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from profiles.bank import INDEX_FILE, Bank, BankEntry, add_to_bank, load_bank
+from profiles.store import ProfileStore
+from speech.banked import BankedClip, load_clip
+from speech.utterance import Utterance
+
+
+@dataclass(frozen=True)
+class Banked:
+    """What banking a recording did: the index entry, and what was mended on the way."""
+
+    entry: BankEntry
+    notes: tuple[str, ...]
+
+
+def bank_clip(store: ProfileStore, profile_name: str, clip: BankedClip, phrase: str) -> Banked:
+    """Keep a prepared clip as the recording of `phrase` in the profile's bank."""
+    entry = add_to_bank(store, profile_name, phrase, clip.wav_bytes(), clip.duration_s)
+    return Banked(entry, clip.notes)
+
+
+def bank_file(store: ProfileStore, profile_name: str, path: Path, phrase: str) -> Banked:
+    """Bank the recording in `path` (WAV, FLAC, OGG, MP3) as `phrase`; ClipError naming the file when it
+    cannot be one (nothing in the profile changes then)."""
+    return bank_clip(store, profile_name, load_clip(path), phrase)
+
+
+class BankedPhrases:
+    """A profile's banked phrases, as the engine plays them: `recording(text)` is the clip of a banked
+    message at the voice's rate, or None. The index is read again when it changes (a caregiver banked a
+    phrase); each clip is decoded once."""
+
+    def __init__(self, store: ProfileStore, profile_name: str, sample_rate_hz: int) -> None:
+        self.store = store
+        self.profile_name = profile_name
+        self.sample_rate_hz = sample_rate_hz
+        self.problems: list[str] = []
+        self._lock = threading.Lock()
+        self._stamp: tuple[Path, int] | None = None
+        self._bank = Bank()
+        self._clips: dict[tuple[str, int], Utterance] = {}
+
+    def bank(self) -> Bank:
+        """The banked phrases as they are now on disk."""
+        folder = self.store.profile_dir(self.profile_name)
+        index = folder / INDEX_FILE
+        try:
+            stamp = (index, index.stat().st_mtime_ns)
+        except OSError:
+            stamp = (index, 0)
+        with self._lock:
+            if stamp != self._stamp:
+                self._bank = load_bank(self.store, self.profile_name)
+                self._stamp = stamp
+                if self._bank.note:
+                    self.problems.append(self._bank.note)
+            return self._bank
+
+    def recording(self, text: str) -> Utterance | None:
+        """The banked recording of message `text` (ignoring case and punctuation), ready for
+        `LiveEngine.say(..., recording=)`; None when `text` is not banked or its clip cannot be played
+        (then the voice says it, and `problems` says why)."""
+        entry = self.bank().find(text)
+        if entry is None:
+            return None
+        path = self.store.profile_dir(self.profile_name) / entry.file
+        try:
+            key = (str(path), path.stat().st_mtime_ns)
+            cached = self._clips.get(key)
+            if cached is None:
+                from aac.live.recording import recording_utterance
+
+                cached = recording_utterance(path.read_bytes(), entry.phrase, self.sample_rate_hz)
+                self._clips[key] = cached
+        except (OSError, ValueError) as exc:
+            self.problems.append(f"the recording of {entry.phrase!r} ({path}) could not be played ({exc}); "
+                                 "the voice said it")
+            return None
+        # the message as typed is what the captions show
+        return Utterance(text=text, audio=cached.audio, sample_rate_hz=cached.sample_rate_hz,
+                         voice_id=cached.voice_id)
+
+    def preload(self) -> None:
+        """Decode every banked clip now, so that even the first Speak of each plays at once."""
+        for entry in self.bank().entries:
+            self.recording(entry.phrase)
