@@ -1,0 +1,137 @@
+"""Message banking end to end through the real live engine: a recording made with the product's own voice is
+banked, the person speaks its phrase on the board, and the engine plays the recording (not synthesis) with
+the lips following its audio, closed in its pause."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+
+import time
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from aac.bank import BankedPhrases, bank_file
+from aac.board.vocabulary import default_board_set, keyboard_board
+from aac.live.engine import EngineSettings, LiveEngine
+from aac.live.video_outputs import FrameCollector
+from aac.ui.engine_link import EngineSpeaker
+from aac.ui.model import AppModel
+from avatar.params import PARAM_INDEX
+from avatar.render import Renderer
+from avatar.rig import load_rig
+from profiles.store import BUNDLED_DIR, ProfileStore
+from speech.registry import get_voice
+from tests.gl_probe import requires_gl
+
+pytestmark = requires_gl  # the engine renders every frame
+W, H, FPS = 320, 180, 30.0
+PHRASE = "Good to see you again!"
+
+
+@pytest.fixture(scope="module")
+def voice():
+    return get_voice("espeak:en-us")
+
+
+@pytest.fixture
+def engine(voice):
+    rig = load_rig(BUNDLED_DIR / "default" / "rig.npz")
+    live = LiveEngine(lambda: Renderer(rig, W, H), voice, EngineSettings(width=W, height=H, fps=FPS),
+                      video_outputs=[FrameCollector()])
+    live.played, live.parts = [], []
+    queue, place = live.player.queue, live.face.place
+    live.player.queue = lambda key, audio, on_start=None: live.played.append(audio) or queue(key, audio, on_start)
+    live.face.place = lambda start_s, part: live.parts.append(part) or place(start_s, part)
+    live.start()
+    yield live
+    live.close()
+
+
+def speak_and_watch(engine: LiveEngine, model: AppModel, text: str, timeout_s: float = 20.0):
+    """Speak `text` from the board; the jaw at each clock time (relative to the message's first sound)."""
+    model.text = text
+    model.speak()
+    seen = []
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if engine.last_params is not None:
+            seen.append((engine.player.position_s(), float(engine.last_params[PARAM_INDEX["jaw_open"]])))
+        if engine.stats.first_audio_s and engine.idle():
+            break
+        time.sleep(0.005)
+    assert engine.idle() and engine.stats.first_audio_s
+    start_s = max(engine.stats.first_audio_s.values())
+    return np.array([(t - start_s, jaw) for t, jaw in seen if t >= start_s])
+
+
+def quiet_stretches(audio: np.ndarray, rate: int, min_s: float = 0.4) -> list[tuple[float, float]]:
+    """(start_s, end_s) of each stretch at least `min_s` long with no sound in it."""
+    frame = rate // 100
+    loud = np.sqrt(np.mean(audio[: len(audio) // frame * frame].reshape(-1, frame) ** 2, axis=1)) > 1e-3
+    stretches, start = [], None
+    for i, is_loud in enumerate([*loud, True]):
+        if not is_loud and start is None:
+            start = i
+        elif is_loud and start is not None:
+            if (i - start) / 100 >= min_s:
+                stretches.append((start / 100, i / 100))
+            start = None
+    return stretches
+
+
+def test_a_banked_phrase_plays_its_recording_with_lips_from_its_audio(engine, voice, tmp_path):
+    rate = voice.sample_rate_hz
+    first, second = voice.synthesize("Good to see you."), voice.synthesize("Again!")
+    pause = np.zeros(int(0.8 * rate), np.float32)
+    recorded = np.concatenate([pause, first.audio, pause, second.audio, pause])
+    sf.write(tmp_path / "greeting.wav", recorded, rate, subtype="PCM_16")
+    store = ProfileStore(tmp_path / "profiles")
+    entry = bank_file(store, "default", tmp_path / "greeting.wav", PHRASE).entry
+    kept, kept_rate = sf.read(store.profile_dir("default") / entry.file, dtype="float32")
+    assert kept_rate == rate and len(kept) < len(recorded) - int(1.2 * rate)  # the silence around it trimmed
+
+    model = AppModel(default_board_set("en"), {"qwerty": keyboard_board("qwerty")},
+                     EngineSpeaker(engine, BankedPhrases(store, "default", rate)))
+    jaw = speak_and_watch(engine, model, "good to see you again")  # case and punctuation do not matter
+
+    assert len(engine.played) == 1
+    heard = engine.played[0]
+    assert len(heard) == len(kept) and np.corrcoef(heard, kept)[0, 1] > 0.999  # the recording, not a voice
+    assert engine.parts[0].motion.source == "audio" and engine.parts[0].text == "good to see you again"
+    assert not engine.status().problems
+
+    (gap_start, gap_end), = quiet_stretches(kept, rate)  # the pause between the two parts
+    speech = jaw[(jaw[:, 0] > 0.05) & (jaw[:, 0] < gap_start - 0.05)]
+    in_gap = jaw[(jaw[:, 0] > gap_start + 0.15) & (jaw[:, 0] < gap_end - 0.15)]
+    after = jaw[(jaw[:, 0] > gap_end + 0.05) & (jaw[:, 0] < len(kept) / rate - 0.1)]
+    assert len(speech) > 5 and len(in_gap) > 3 and len(after) > 3
+    assert speech[:, 1].max() > 0.2 and after[:, 1].max() > 0.2  # the lips move with the recording
+    assert in_gap[:, 1].max() < 0.08  # and rest closed in its pause
+
+
+def test_a_message_not_banked_is_synthesized(engine, voice, tmp_path):
+    rate = voice.sample_rate_hz
+    sf.write(tmp_path / "yes.wav", voice.synthesize("Yes please.").audio, rate)
+    store = ProfileStore(tmp_path / "profiles")
+    bank_file(store, "default", tmp_path / "yes.wav", "Yes please")
+    model = AppModel(default_board_set("en"), {"qwerty": keyboard_board("qwerty")},
+                     EngineSpeaker(engine, BankedPhrases(store, "default", rate)))
+    speak_and_watch(engine, model, "Yes please, later")
+    assert engine.parts and engine.parts[0].motion.source == "phones"  # the voice, with its exact timing
+
+
+def test_a_banked_clip_gone_from_disk_is_spoken_by_the_voice(engine, voice, tmp_path):
+    rate = voice.sample_rate_hz
+    sf.write(tmp_path / "no.wav", voice.synthesize("No thanks.").audio, rate)
+    store = ProfileStore(tmp_path / "profiles")
+    entry = bank_file(store, "default", tmp_path / "no.wav", "No thanks").entry
+    banked = BankedPhrases(store, "default", rate)
+    (store.profile_dir("default") / entry.file).write_bytes(b"damaged")
+    model = AppModel(default_board_set("en"), {"qwerty": keyboard_board("qwerty")}, EngineSpeaker(engine, banked))
+    speak_and_watch(engine, model, "No thanks.")
+    assert engine.parts and engine.parts[0].motion.source == "phones"  # never silent
+    assert any("could not be played" in p and entry.file in p for p in engine.status().problems)
