@@ -37,6 +37,23 @@ def bank_file(store: ProfileStore, profile_name: str, path: Path, phrase: str) -
     return bank_clip(store, profile_name, load_clip(path), phrase)
 
 
+class PredictedLipsync:
+    """The audio-to-viseme model's answer for one clip, computed ahead: `predict` on that same audio gives it
+    at once (any other audio goes to the model)."""
+
+    def __init__(self, audio, frames) -> None:
+        self._audio = audio
+        self._frames = frames
+
+    def predict(self, audio, sample_rate_hz: int):
+        """The frames computed ahead when `audio` is the clip's own samples."""
+        if audio is self._audio:
+            return self._frames
+        from avatar.lipsync.model import default_model
+
+        return default_model().predict(audio, sample_rate_hz)
+
+
 class BankedPhrases:
     """A profile's banked phrases, as the engine plays them: `recording(text)` is the clip of a banked
     message at the voice's rate, or None. The index is read again when it changes (a caregiver banked a
@@ -80,9 +97,7 @@ class BankedPhrases:
             key = (str(path), path.stat().st_mtime_ns)
             cached = self._clips.get(key)
             if cached is None:
-                from aac.live.recording import recording_utterance
-
-                cached = recording_utterance(path.read_bytes(), entry.phrase, self.sample_rate_hz)
+                cached = self._decode(path, entry.phrase)
                 self._clips[key] = cached
         except (OSError, ValueError) as exc:
             self.problems.append(f"the recording of {entry.phrase!r} ({path}) could not be played ({exc}); "
@@ -90,7 +105,18 @@ class BankedPhrases:
             return None
         # the message as typed is what the captions show
         return Utterance(text=text, audio=cached.audio, sample_rate_hz=cached.sample_rate_hz,
-                         voice_id=cached.voice_id)
+                         voice_id=cached.voice_id, meta=dict(cached.meta))
+
+    def _decode(self, path: Path, phrase: str) -> Utterance:
+        """The clip as the engine plays a recorded sound, with its lips worked out from its audio now rather
+        than when it is spoken (the audio-to-viseme model takes about 10 ms a second of audio)."""
+        from aac.live.recording import recording_utterance
+        from avatar.lipsync.model import default_model
+
+        utterance = recording_utterance(path.read_bytes(), phrase, self.sample_rate_hz)
+        predicted = default_model().predict(utterance.audio, utterance.sample_rate_hz)
+        utterance.meta["lipsync"] = PredictedLipsync(utterance.audio, predicted)
+        return utterance
 
     def preload(self) -> None:
         """Decode every banked clip now, so that even the first Speak of each plays at once."""

@@ -102,6 +102,12 @@ def test_a_banked_phrase_plays_its_recording_with_lips_from_its_audio(engine, vo
     heard = engine.played[0]
     assert len(heard) == len(kept) and np.corrcoef(heard, kept)[0, 1] > 0.999  # the recording, not a voice
     assert engine.parts[0].motion.source == "audio" and engine.parts[0].text == "good to see you again"
+    from avatar.motion.speech_motion import speech_motion
+    from speech.utterance import Utterance
+
+    # its lips worked out ahead are the audio path's own: the same as the model gives on the recording now
+    fresh = speech_motion(Utterance("x", heard, rate, "recording"), FPS)
+    assert np.allclose(engine.parts[0].motion.visemes, fresh.visemes, atol=1e-5)
     assert not engine.status().problems
 
     (gap_start, gap_end), = quiet_stretches(kept, rate)  # the pause between the two parts

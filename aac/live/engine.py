@@ -240,8 +240,10 @@ class LiveEngine:
                 for utterance in sentences:
                     if message.id in self._cancelled or not self._running:
                         break
+                    # a banked recording brings its lips already worked out from its audio (meta "lipsync",
+                    # see aac.bank), so it starts playing as soon as a prepared sentence would
                     motion = speech_motion(utterance, self.settings.fps, seed=controls.seed + message.id,
-                                           head_amount=head)
+                                           head_amount=head, lipsync=utterance.meta.get("lipsync"))
                     part = SpokenPart(motion, utterance.text, utterance.words, message.emotion, message.intensity)
                     self.player.queue(message.id, utterance.audio, on_start=self._placer(message.id, part))
             except Exception as exc:  # a voice failing on one message must not end the session
