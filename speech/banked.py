@@ -171,9 +171,9 @@ def prepare_clip(data: bytes, source: str) -> BankedClip:
     mono = _resample(mono, rate, BANK_RATE_HZ)
     peak_frame = float(_frame_levels(mono, BANK_RATE_HZ).max()) if len(mono) else 0.0
     if peak_frame < _db(SILENT_DBFS):
-        raise ClipError(f"{source}: the recording is silent (its loudest moment is "
-                        f"{20 * np.log10(max(peak_frame, 1e-9)):.0f} dBFS). Fix: check that the microphone is "
-                        "on and not muted, and record again")
+        loudest = f"its loudest moment is {20 * np.log10(peak_frame):.0f} dBFS" if peak_frame > 0 else "no sound at all"
+        raise ClipError(f"{source}: the recording is silent ({loudest}). Fix: check that the microphone is on and "
+                        "not muted, and record again")
     trimmed = trim_silence(mono, BANK_RATE_HZ)
     sound_s = len(trimmed) / BANK_RATE_HZ - 2 * TRIM_KEEP_S
     if sound_s < MIN_SPEECH_S:

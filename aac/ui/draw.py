@@ -196,10 +196,24 @@ class Painter:
             if picture is not None:
                 target.blit(picture, picture.get_rect(center=(x + w // 2, y + pad + (h - 3 * pad - label_h) // 2)))
                 label_box = (x + pad, y + h - pad - label_h, w - 2 * pad, label_h)
+        if cell.level is not None:  # a level meter (recording a phrase): its bar under the label
+            bar_h = max(12, h // 4)
+            self._meter(target, (x + pad, y + h - pad - bar_h, w - 2 * pad, bar_h), cell.level, text_rgb)
+            label_box = (x + pad, y + pad, w - 2 * pad, h - 3 * pad - bar_h)
         if cell.kind == "message":
             self._message(target, cell, text_rgb)
             return
         self._label(target, cell.label, label_box, text_rgb, align_left=cell.kind in ("history", "text"), max_px=max_px)
+
+    def _meter(self, target, rect: Rect, fraction: float, rgb) -> None:
+        """A level meter: green where speech should sit, amber when loud, red near clipping."""
+        pg = self._pg
+        x, y, w, h = rect
+        fill = max(0.0, min(1.0, fraction))
+        colour = (0, 170, 60) if fill < 0.8 else (230, 160, 0) if fill < 0.95 else (220, 30, 30)
+        if fill > 0:
+            pg.draw.rect(target, colour, (x, y, max(1, int(w * fill)), h))
+        pg.draw.rect(target, rgb, rect, width=2)
 
     def _message(self, target, cell: Cell, rgb) -> None:
         x, y, w, h = cell.rect

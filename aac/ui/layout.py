@@ -39,6 +39,7 @@ class Cell:
     folder: bool = False
     dwell_time_s: float | None = None
     cue: str | None = None  # what an auditory cue says, when it differs from the label
+    level: float | None = None  # a level meter's fill, 0..1 (recording a phrase)
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,11 @@ from pathlib import Path
 from aac.board.model import BoardSet
 from aac.board.vocabulary import COLOURS
 from aac.ui.caregiver import board_edits as edits
+from aac.ui.caregiver.bank_pages import BankScreens
 from aac.ui.caregiver.files import board_files, picture_files, picture_image
 from aac.ui.caregiver.pages import Item, Page, lay_out
 from aac.ui.caregiver.photo import CameraWatch, FrameSource, png_bytes, webcam_source
+from aac.ui.caregiver.recording import MicrophoneFactory, microphone_source
 from aac.ui.caregiver.settings import SETTINGS, Setting, apply_live
 from aac.ui.caregiver.text_entry import TextEntry
 from aac.ui.layout import Cell, Rect
@@ -41,7 +43,8 @@ class Caregiver:
 
     def __init__(self, app, store: ProfileStore, loaded: LoadedProfile, home: Path | None = None,
                  current_dir: Path | None = None, camera: CameraFactory = webcam_source,
-                 camera_thread: bool = True, today: Callable[[], dt.date] = dt.date.today) -> None:
+                 camera_thread: bool = True, today: Callable[[], dt.date] = dt.date.today,
+                 microphone: MicrophoneFactory | None = None) -> None:
         self.app = app
         self.store = store
         self.name = loaded.profile.name
@@ -61,6 +64,7 @@ class Caregiver:
         self._per_view = 1
         self._photo: bytes | None = None
         self._consent: dict = {}
+        self.bank = BankScreens(self, microphone or microphone_source())  # recorded phrases
 
     # -- what the app calls ----------------------------------------------------------------------
     @property
@@ -76,10 +80,11 @@ class Caregiver:
         self._changed()
 
     def close(self) -> None:
-        """Caregiver mode closes (the camera is let go)."""
+        """Caregiver mode closes (the camera and the microphone are let go)."""
         self._stop_camera()
         self.open = False
         self._stack, self._offsets = [], []
+        self.bank.release()
         self._changed()
 
     def cells(self, body: Rect) -> list[Cell]:
@@ -113,7 +118,7 @@ class Caregiver:
                 if item is None or item.run is None:
                     return
                 item.run()
-        except (ValueError, KeyError, OSError, ProfileError, BoardFileError, PhotoProblem) as exc:
+        except (ValueError, KeyError, OSError, ProfileError, BoardFileError, PhotoProblem) as exc:  # ClipError too
             self._tell(_sentence(exc))
         self._changed()
 
@@ -151,6 +156,7 @@ class Caregiver:
                 self._stack.pop()
                 self._offsets.pop()
         self._stop_camera()
+        self.bank.release()
 
     def _more(self) -> None:
         self._offsets[-1] += 1
@@ -318,6 +324,8 @@ class Caregiver:
                  else "Make it a folder", lambda: self._push(lambda: self._folder_choice(board_id, button_id))),
             Item("button:remove", "Remove button", lambda: self._push(lambda: self._confirm_remove(board_id,
                                                                                                    button_id))),
+            Item("button:recording", self.bank.summary(button.words or button.label),
+                 lambda: self.bank.open(button.words or button.label, (board_id, button_id))),
         ], columns=4, rows=2)
 
     def _confirm_remove(self, board_id: str, button_id: str) -> Page:
@@ -453,7 +461,8 @@ class Caregiver:
             Item("phrase:down", "Move down", lambda: moved(1)),
             Item("phrase:remove", "Remove phrase", lambda: self._set_phrases(
                 phrases[:index] + phrases[index + 1:], "Phrase removed.")),
-        ], columns=2, rows=2)
+            Item("phrase:recording", self.bank.summary(phrases[index]), lambda: self.bank.open(phrases[index])),
+        ], columns=3, rows=2)
 
     # -- import and export -----------------------------------------------------------------------
     def _import_files(self) -> Page:

@@ -29,7 +29,7 @@ class Item:
     name: str  # the target is "caregiver:<name>"
     label: str
     run: Callable[[], None] | None = None
-    kind: str = "action"  # action; symbol (a board button or a picture); field; text
+    kind: str = "action"  # action; symbol (a board button or a picture); field; text; meter
     image: Image | None = None
     fill: str | None = None
     active: bool = False
@@ -37,6 +37,7 @@ class Item:
     at: tuple[int, int] | None = None  # (row, column) on a page with a fixed grid
     span: int = 1
     cue: str | None = None
+    level: float | None = None  # kind "meter": how full its bar is, 0..1
 
 
 @dataclass
@@ -130,4 +131,4 @@ def _cell(item: Item, rect: Rect, row: int) -> Cell:
     target = PREFIX + item.name if item.run is not None else None
     kind = item.kind if item.run is not None or item.kind != "action" else "text"
     return Cell(target, kind, item.label, rect, GROUP, row, image=item.image, fill=item.fill, active=item.active,
-                folder=item.folder, cue=item.cue)
+                folder=item.folder, cue=item.cue, level=item.level)
