@@ -118,8 +118,8 @@ def _decode(data: bytes, source: str) -> tuple[np.ndarray, int, object]:
     try:
         info = sf.info(io.BytesIO(data))
     except (RuntimeError, sf.LibsndfileError, TypeError) as exc:
-        raise ClipError(f"{source}: not a sound file that can be read ({_reason(exc)}). Fix: give a "
-                        f"{', '.join(FORMATS[:-1])} or {FORMATS[-1]} recording") from None
+        raise ClipError(f"{source}: the sound could not be decoded ({_reason(exc)}): not a sound file. Fix: give "
+                        f"a {', '.join(FORMATS[:-1])} or {FORMATS[-1]} recording") from None
     if info.samplerate <= 0 or info.frames <= 0 or info.channels <= 0:
         raise ClipError(f"{source}: the sound holds no samples. Fix: record the phrase again")
     seconds = info.frames / info.samplerate
@@ -146,6 +146,13 @@ def _reason(exc: BaseException) -> str:
 
 def _minutes(seconds: float) -> str:
     return f"{seconds / 60:.0f} min" if seconds >= 120 else f"{seconds:.0f} s"
+
+
+def decode_mono(data: bytes, source: str) -> tuple[np.ndarray, int]:
+    """The sound in `data` as mono float32 at its own rate, checked as a banked clip is (not audio, empty,
+    too long, invalid samples: ClipError naming `source`), with nothing trimmed or levelled."""
+    audio, rate, _ = _decode(data, source)
+    return (audio.mean(axis=1) if audio.shape[1] > 1 else audio[:, 0]), rate
 
 
 def prepare_clip(data: bytes, source: str) -> BankedClip:

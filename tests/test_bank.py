@@ -105,7 +105,7 @@ def test_clipped_recording_is_kept_with_a_warning(speech_clip, tmp_path):
 
 
 @pytest.mark.parametrize("case,expected", [
-    ("not_audio", "not a sound file"),
+    ("not_audio", "could not be decoded"),
     ("empty", "the file is empty"),
     ("silent", "is silent"),
     ("hum", "is silent"),

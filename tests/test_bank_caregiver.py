@@ -170,7 +170,10 @@ def test_record_from_a_microphone_through_pulseaudio(tmp_path, spoken, pulse_ser
     pygame.display.init()
     app, store = make_app(tmp_path, microphone_source(device="test_speakers.monitor"))
     go(app, "menu:phrases", "phrase:0", "phrase:recording", "bank:record")
-    time.sleep(0.5)  # a recorder's first connection can stall
+    take = app.caregiver.bank.take
+    deadline = time.monotonic() + 10
+    while take.seconds < 0.1 and time.monotonic() < deadline:  # a recorder's first connection can stall
+        time.sleep(0.02)
 
     def speak() -> None:
         with open_output(BANK_RATE_HZ) as out:
