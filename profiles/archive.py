@@ -29,9 +29,9 @@ from profiles.validate import parse_profile
 class ArchiveLimits:
     """How much an imported archive may hold. A photo and a rig are a few MB."""
 
-    max_members: int = 200
+    max_members: int = 5000  # a message bank holds hundreds, for some people thousands, of recordings
     max_member_bytes: int = 64 << 20
-    max_total_bytes: int = 256 << 20
+    max_total_bytes: int = 1 << 30  # a banked phrase is about 130 kB: 5,000 of them fit
     max_ratio: float = 200.0  # uncompressed / compressed; zip bombs reach thousands
 
 

@@ -260,6 +260,24 @@ def test_export_and_import_carry_the_bank(speech_clip, tmp_path):
         (store.profile_dir("default") / bank.entries[0].file).read_bytes()
 
 
+def test_a_big_bank_travels(tmp_path):
+    """People with ALS often bank hundreds of messages: the archive's limits must let them through."""
+    from profiles.archive import export_profile, import_profile
+
+    store = ProfileStore(tmp_path / "here")
+    add_to_bank(store, "default", "Message number 0", b"RIFF" + bytes(64), 1.0)
+    folder = store.profile_dir("default")
+    entries = json.loads((folder / INDEX_FILE).read_text())
+    for i in range(1, 400):  # written directly: 400 atomic saves, each flushed to the disk, take a while
+        (folder / "bank" / f"message-number-{i}.wav").write_bytes(b"RIFF" + bytes(64))
+        entries.append({**entries[0], "phrase": f"Message number {i}", "file": f"bank/message-number-{i}.wav"})
+    (folder / INDEX_FILE).write_text(json.dumps(entries))
+    export_profile(store, "default", tmp_path / "big.zip")
+    elsewhere = ProfileStore(tmp_path / "there")
+    import_profile(elsewhere, tmp_path / "big.zip", name="me")
+    assert len(load_bank(elsewhere, "me").entries) == 400
+
+
 @pytest.mark.parametrize("damage,expected", [
     ("index", "bank/index.json"),
     ("outside", "not a file in bank/"),
