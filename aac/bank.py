@@ -122,3 +122,11 @@ class BankedPhrases:
         """Decode every banked clip now, so that even the first Speak of each plays at once."""
         for entry in self.bank().entries:
             self.recording(entry.phrase)
+
+
+def banked_phrases(store: ProfileStore, profile_name: str, sample_rate_hz: int) -> BankedPhrases:
+    """The profile's banked phrases for a voice at `sample_rate_hz`, their clips made ready in the background
+    (a phrase spoken before its clip is ready is made ready then)."""
+    phrases = BankedPhrases(store, profile_name, sample_rate_hz)
+    threading.Thread(target=phrases.preload, name="bank-preload", daemon=True).start()
+    return phrases

@@ -61,6 +61,9 @@ def run(args: argparse.Namespace) -> int:
         print(note, file=sys.stderr, flush=True)
     engine = LiveEngine(lambda: Renderer(rig, settings.width, settings.height), voice, settings,
                         audio_outputs=opened.audio, video_outputs=opened.video)
+    from aac.bank import banked_phrases
+
+    bank = banked_phrases(ProfileStore(args.profiles_dir), loaded.profile.name, voice.sample_rate_hz)
     engine.start()
     print("live: type a line and press Enter to speak it (/quit to end).", file=sys.stderr, flush=True)
     state: dict = {"emotion": None, "intensity": None}
@@ -80,7 +83,10 @@ def run(args: argparse.Namespace) -> int:
                       file=sys.stderr, flush=True)
             elif has_words(text):
                 try:
-                    engine.say(text, state["emotion"], state["intensity"])
+                    # a banked phrase plays the person's own recording
+                    engine.say(text, state["emotion"], state["intensity"], recording=bank.recording(text))
+                    engine.problems.extend(bank.problems)
+                    bank.problems.clear()
                 except Exception as exc:
                     print(f"aac-avatar: {exc}", file=sys.stderr, flush=True)
         # input ended: let the queued speech finish, then stop

@@ -83,17 +83,6 @@ def build_model(store: ProfileStore, loaded: LoadedProfile, speaker: Speaker, ke
     return AppParts(model, tuple(notes), persistence)
 
 
-def banked_phrases(store: ProfileStore, profile_name: str, engine):
-    """The profile's banked phrases for the engine's voice, their clips decoded in the background."""
-    import threading
-
-    from aac.bank import BankedPhrases
-
-    phrases = BankedPhrases(store, profile_name, engine.voice.sample_rate_hz)
-    threading.Thread(target=phrases.preload, name="bank-preload", daemon=True).start()
-    return phrases
-
-
 def own_profile(store: ProfileStore, loaded: LoadedProfile) -> LoadedProfile:
     """`loaded`, made the person's own first when it is the shipped default (read-only): their history,
     words and edits need a profile folder of their own."""
@@ -110,12 +99,14 @@ class Window:
                  fullscreen: bool, caregiver_factory=None, keep: bool = True) -> None:
         import pygame as pg
 
+        from aac.bank import banked_phrases
         from aac.ui.draw import Painter
         from aac.ui.engine_link import CueSpeaker, EngineSpeaker
 
         profile = loaded.profile
         self.engine = engine
-        self.parts = build_model(store, loaded, EngineSpeaker(engine, banked_phrases(store, profile.name, engine)),
+        self.parts = build_model(store, loaded, EngineSpeaker(engine, banked_phrases(store, profile.name,
+                                                                                   engine.voice.sample_rate_hz)),
                                  keep=keep)
         pg.display.init()
         pg.font.init()
