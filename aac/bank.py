@@ -65,7 +65,7 @@ class BankedPhrases:
         self.sample_rate_hz = sample_rate_hz
         self.problems: list[str] = []
         self._lock = threading.Lock()
-        self._stamp: tuple[Path, int] | None = None
+        self._stamp: tuple | None = None
         self._bank = Bank()
         self._clips: dict[tuple[str, int], Utterance] = {}
 
@@ -74,13 +74,17 @@ class BankedPhrases:
         folder = self.store.profile_dir(self.profile_name)
         index = folder / INDEX_FILE
         try:
-            stamp = (index, index.stat().st_mtime_ns)
+            info = index.stat()
+            stamp = (index, info.st_mtime_ns, info.st_size, info.st_ino)  # each save is a new file (atomic)
         except OSError:
-            stamp = (index, 0)
+            stamp = (index, 0, 0, 0)
         with self._lock:
             if stamp != self._stamp:
                 self._bank = load_bank(self.store, self.profile_name)
                 self._stamp = stamp
+                kept = {str(folder / e.file) for e in self._bank.entries}
+                # recordings removed or replaced are not held in memory for the rest of the session
+                self._clips = {key: clip for key, clip in self._clips.items() if key[0] in kept}
                 if self._bank.note:
                     self.problems.append(self._bank.note)
             return self._bank

@@ -311,3 +311,19 @@ def test_import_refuses_a_damaged_bank(speech_clip, tmp_path, damage, expected):
     with pytest.raises(ProfileError, match=expected):
         import_profile(elsewhere, bad, name="me")
     assert not (elsewhere.root / "me").exists()
+
+
+def test_the_app_sees_a_phrase_banked_while_it_runs(speech_clip, tmp_path):
+    from aac.bank import BankedPhrases, bank_file
+
+    audio, rate = speech_clip
+    store = ProfileStore(tmp_path / "profiles")
+    phrases = BankedPhrases(store, "default", 22_050)
+    assert phrases.recording(PHRASE) is None
+    bank_file(store, "default", write(tmp_path / "t.wav", audio, rate), PHRASE)
+    recording = phrases.recording("thank you, THAT helps a lot")
+    assert recording is not None and recording.text == "thank you, THAT helps a lot"
+    assert recording.voice_id == "recording" and "lipsync" in recording.meta  # lips ready before Speak
+    assert phrases.recording("thank you") is None  # the whole phrase, not a part of it
+    remove_from_bank(store, "default", PHRASE)
+    assert phrases.recording(PHRASE) is None and not phrases.problems
