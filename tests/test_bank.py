@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from profiles.bank import INDEX_FILE, add_to_bank, load_bank, phrase_key, remove_from_bank, slug
+from profiles.bank import INDEX_FILE, add_to_bank, bank_clip_paths, load_bank, phrase_key, remove_from_bank, slug
 from profiles.store import ProfileStore
 from speech.banked import BANK_RATE_HZ, MAX_CLIP_S, ClipError, load_clip
 from speech.loudness import PEAK_CEILING_DBFS, TARGET_RMS_DBFS, level, speech_rms
@@ -171,6 +171,7 @@ def test_bank_add_replace_remove_owner_only(tmp_path):
     add_to_bank(store, "default", "Thank-you note", b"y", 1.0)
     bank = load_bank(store, "default")
     assert [e.phrase for e in bank.entries] == ["Thank you?!", "Thank-you note"]
+    assert bank_clip_paths(folder) == [folder / "bank" / "thank-you.wav", folder / "bank" / "thank-you-note.wav"]
     index = json.loads((folder / INDEX_FILE).read_text())
     assert set(index[0]) == {"phrase", "file", "duration_s", "added"}
     for path in [folder / "bank", folder / INDEX_FILE, folder / first.file]:
@@ -216,6 +217,10 @@ def test_bank_cli_add_list_remove(speech_clip, tmp_path):
     assert refused.returncode == 2 and str(bad) in refused.stderr and "Traceback" not in refused.stderr
     assert "Hello" not in run_cli("bank", "list", profiles=profiles).stdout  # and nothing else changed
     assert PHRASE in run_cli("bank", "list", profiles=profiles).stdout
+    stereo = write(tmp_path / "hot.wav", np.stack([np.clip(audio * 40, -1, 1)] * 2, axis=1), rate)
+    noted = run_cli("bank", "add", str(stereo), "--phrase", "Loud and clear", profiles=profiles)
+    assert noted.returncode == 0 and "note: " in noted.stderr and "too loud" in noted.stderr
+    assert "stereo" in noted.stderr and str(stereo) in noted.stderr
     missing = run_cli("bank", "play", "never banked", profiles=profiles)
     assert missing.returncode == 2 and "not banked" in missing.stderr
     removed = run_cli("bank", "remove", "thank you that helps a lot", profiles=profiles)
