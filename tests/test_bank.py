@@ -225,6 +225,7 @@ def test_bank_cli_add_list_remove(speech_clip, tmp_path):
     assert missing.returncode == 2 and "not banked" in missing.stderr
     removed = run_cli("bank", "remove", "thank you that helps a lot", profiles=profiles)
     assert removed.returncode == 0 and "removed" in removed.stdout
+    assert run_cli("bank", "remove", "LOUD and clear", profiles=profiles).returncode == 0
     assert "no banked phrases" in run_cli("bank", "list", profiles=profiles).stdout
 
 
