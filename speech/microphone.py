@@ -16,6 +16,31 @@ from speech.errors import AudioDeviceError
 CHUNK_S = 0.05
 
 
+def real_default_source() -> str | None:
+    """The sound server's default input, unless that is the aid's own virtual microphone or a monitor of an
+    output (they carry the aid's voice, not the person's): then the first real input. None: let the server
+    choose (pactl missing)."""
+    import subprocess
+
+    from speech.virtual_mic import SOURCE_NAME
+
+    def pactl(*args: str) -> str:
+        try:
+            done = subprocess.run(["pactl", *args], capture_output=True, text=True, timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+        return done.stdout if done.returncode == 0 else ""
+
+    def real(name: str) -> bool:
+        return bool(name) and name != SOURCE_NAME and not name.endswith(".monitor")
+
+    default = pactl("get-default-source").strip()
+    if real(default) or not default:
+        return default or None
+    sources = [line.split("\t")[1] for line in pactl("list", "short", "sources").splitlines() if "\t" in line]
+    return next((name for name in sources if real(name)), default)
+
+
 class Microphone:
     """An open input: `read()` returns the next `CHUNK_S` of mono float32 audio; `close()` lets it go."""
 
@@ -30,7 +55,8 @@ class Microphone:
                 import pasimple
 
                 self._pulse = pasimple.PaSimple(pasimple.PA_STREAM_RECORD, pasimple.PA_SAMPLE_FLOAT32LE, 1,
-                                                sample_rate_hz, "aac-avatar", "record a phrase", device_name=device,
+                                                sample_rate_hz, "aac-avatar", "record a phrase",
+                                                device_name=device or real_default_source(),
                                                 fragsize=self._frames * 4)
             else:
                 import sounddevice as sd

@@ -239,3 +239,23 @@ def test_no_microphone_and_a_silent_take_are_said_and_nothing_changes(tmp_path, 
     go(app, "bank:record")
     app.activate("caregiver:nav:back")  # leaving while it records stops it and lets the microphone go
     assert app.caregiver.bank.take is None
+
+
+@pytest.mark.pulse
+def test_the_aids_own_microphone_is_never_recorded_as_the_person(pulse_server):
+    import subprocess
+
+    from speech.microphone import real_default_source
+    from speech.virtual_mic import SOURCE_NAME, VirtualMicrophone
+
+    def pactl(*args):
+        subprocess.run(["pactl", *args], env=pulse_server.env, check=True, capture_output=True)
+
+    pactl("load-module", "module-null-source", "source_name=usb_mic")
+    with VirtualMicrophone():
+        pactl("set-default-source", SOURCE_NAME)
+        assert real_default_source() == "usb_mic"  # the aid's own voice is not the person's
+        pactl("set-default-source", "test_speakers.monitor")
+        assert real_default_source() == "usb_mic"
+        pactl("set-default-source", "usb_mic")
+        assert real_default_source() == "usb_mic"
