@@ -141,3 +141,32 @@ def test_a_banked_clip_gone_from_disk_is_spoken_by_the_voice(engine, voice, tmp_
     speak_and_watch(engine, model, "No thanks.")
     assert engine.parts and engine.parts[0].motion.source == "phones"  # never silent
     assert any("could not be played" in p and entry.file in p for p in engine.status().problems)
+
+
+def test_aac_avatar_live_plays_a_banked_phrase(voice, tmp_path):
+    """`aac-avatar live` in a real process: a typed line that is a banked phrase is the recording in the mp4."""
+    import subprocess
+    import sys
+
+    from tests.speech_checks import aligned_correlation
+
+    rate = voice.sample_rate_hz
+    other = get_voice("espeak:en-gb+f3").synthesize("Thank you very much.")  # not the voice `live` speaks with
+    sf.write(tmp_path / "ty.wav", other.audio, other.sample_rate_hz)
+    store = ProfileStore(tmp_path / "profiles")
+    entry = bank_file(store, "default", tmp_path / "ty.wav", "Thank you very much.").entry
+    record = tmp_path / "session.mp4"
+    env = {**os.environ, "AAC_AVATAR_PROFILES_DIR": str(store.root), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "PULSE_SERVER": f"unix:{tmp_path}/no-sound-server"}
+    done = subprocess.run([sys.executable, "-m", "aac", "live", "--voice", "espeak:en-us", "--fps", "20",
+                           "--record", str(record)], input="thank you very much\n", capture_output=True, text=True,
+                          env=env, timeout=180)
+    assert done.returncode == 0, done.stderr
+    heard = tmp_path / "heard.wav"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(record), "-ac", "1", "-ar", str(rate), str(heard)],
+                   check=True)
+    audio, _ = sf.read(heard, dtype="float32")
+    kept, _ = sf.read(store.profile_dir("default") / entry.file, dtype="float32")
+    assert aligned_correlation(audio, kept) > 0.99  # the recording itself, not espeak saying the line
+    spoken = voice.synthesize("thank you very much").audio
+    assert aligned_correlation(np.concatenate([spoken, np.zeros(len(kept), np.float32)]), kept) < 0.5
