@@ -259,3 +259,23 @@ def test_the_aids_own_microphone_is_never_recorded_as_the_person(pulse_server):
         assert real_default_source() == "usb_mic"
         pactl("set-default-source", "usb_mic")
         assert real_default_source() == "usb_mic"
+
+
+def test_own_recordings_lists_every_banked_phrase_and_banks_a_new_one(tmp_path, spoken):
+    from aac.bank import bank_file
+
+    mic = PlayedMicrophone(spoken)
+    app, store = make_app(tmp_path, mic.factory)
+    sf.write(tmp_path / "later.wav", spoken, BANK_RATE_HZ)
+    bank_file(store, "ann", tmp_path / "later.wav", "See you later")  # as `aac-avatar bank add` does
+    go(app, "menu:bank")
+    assert any(lb.startswith("See you later (") for lb in labels(app))
+    go(app, "banked:new")
+    for char in "ok":
+        go(app, f"key:{char}")
+    go(app, "key:ok", "bank:record")
+    record_until_stopped(app, len(mic.audio) / BANK_RATE_HZ + 0.4)
+    go(app, "bank:keep")
+    assert [e.phrase for e in load_bank(store, "ann").entries] == ["See you later", "ok"]
+    go(app, "nav:back")
+    assert any(lb.startswith("ok (") for lb in labels(app))

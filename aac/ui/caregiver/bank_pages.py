@@ -48,6 +48,20 @@ class BankScreens:
         target = Target(phrase.strip(), button)
         self.cg._push(lambda: self._menu(target))
 
+    def overview(self) -> Page:
+        """Every banked phrase (quick phrases, buttons, and the ones banked with `aac-avatar bank add`), and a
+        new one."""
+        from profiles.bank import load_bank
+
+        bank = load_bank(self.cg.store, self.cg.name)
+        items = [Item(f"banked:{i}", f"{e.phrase} ({e.duration_s:.1f} s)",
+                      lambda p=e.phrase: self.cg._push(lambda: self._menu(Target(p))))
+                 for i, e in enumerate(bank.entries)]
+        items.append(Item("banked:new", "Record a new phrase", lambda: self.cg._text(
+            "The words of the phrase", "", lambda text: (self.cg._pop(), self.open(text)))))
+        title = f"Own recordings: {len(bank.entries)} phrases (spoken, each plays its recording)"
+        return Page(bank.note or title, items, columns=3, rows=4)
+
     def release(self) -> None:
         """Stop a recording nobody is watching any more (the caregiver went back or closed the mode)."""
         if self.take is not None and (not self.cg._stack or self.cg._stack[-1] != self._take_page):

@@ -209,6 +209,7 @@ class Caregiver:
             Item("menu:import", "Import boards", lambda: self._push(self._import_files)),
             Item("menu:export", "Export boards", self._export),
             Item("menu:photo", "Avatar photo", lambda: self._push(self._photo_page)),
+            Item("menu:bank", "Own recordings", lambda: self._push(self.bank.overview)),
             Item("menu:about", "About and credits", lambda: self.app.model.show("about")),
         ], columns=4, rows=2)
 
