@@ -176,6 +176,7 @@ def prepare_clip(data: bytes, source: str) -> BankedClip:
         notes.append(f"converted from {rate} Hz{' ' + _channels(channels) if channels > 1 else ''} to "
                      f"{BANK_RATE_HZ} Hz mono")
     mono = _resample(mono, rate, BANK_RATE_HZ)
+    mono = mono - np.float32(mono.mean())  # a cheap microphone's DC offset would read as sound, never as silence
     peak_frame = float(_frame_levels(mono, BANK_RATE_HZ).max()) if len(mono) else 0.0
     if peak_frame < _db(SILENT_DBFS):
         loudest = f"its loudest moment is {20 * np.log10(peak_frame):.0f} dBFS" if peak_frame > 0 else "no sound at all"

@@ -333,3 +333,10 @@ def test_the_app_sees_a_phrase_banked_while_it_runs(speech_clip, tmp_path):
     assert phrases.recording("thank you") is None  # the whole phrase, not a part of it
     remove_from_bank(store, "default", PHRASE)
     assert phrases.recording(PHRASE) is None and not phrases.problems
+
+
+def test_a_dc_offset_is_not_taken_for_sound(tmp_path):
+    """A cheap USB microphone left muted: no sound, but its samples sit at a constant offset."""
+    offset = np.full(16_000 * 2, 0.2, np.float32)
+    with pytest.raises(ClipError, match="is silent"):
+        load_clip(write(tmp_path / "muted.wav", offset, 16_000))
