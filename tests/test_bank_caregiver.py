@@ -42,8 +42,7 @@ def spoken():
 
 
 class PlayedMicrophone:
-    """A recorded source: hands out the recording in 50 ms chunks at the pace a microphone would, then
-    room silence until it is closed."""
+    """A recorded source: hands out the recording in 50 ms chunks, then room silence until it is closed."""
 
     def __init__(self, audio: np.ndarray, lead_s: float = 0.3) -> None:
         lead = np.zeros(int(lead_s * BANK_RATE_HZ), np.float32)
@@ -58,7 +57,6 @@ class PlayedMicrophone:
 
     def read(self) -> np.ndarray:
         n = BANK_RATE_HZ // 20
-        time.sleep(0.05)
         chunk = self.audio[self.at:self.at + n]
         self.at += n
         return np.concatenate([chunk, np.zeros(n - len(chunk), np.float32)])
@@ -67,7 +65,7 @@ class PlayedMicrophone:
         self.closed = True
 
 
-def make_app(tmp_path, microphone):
+def make_app(tmp_path, microphone, threaded: bool = False):
     store = ProfileStore(tmp_path / "profiles")
     store.save(Profile(name="ann", phrases=["Hello", "Thank you"]))
     loaded = store.open("ann")
@@ -78,7 +76,7 @@ def make_app(tmp_path, microphone):
     home = tmp_path / "home"
     home.mkdir()
     app.caregiver = make_caregiver(app, store, loaded, home=home, current_dir=tmp_path, camera_thread=False,
-                                   microphone=microphone)
+                                   microphone=microphone, microphone_thread=threaded)
     app.activate("caregiver:open")
     return app, store
 
@@ -91,8 +89,19 @@ def meter(app: App):
     return next((c for c in app.screen(0).cells if c.level is not None), None)
 
 
+def record(app: App, seconds: float) -> list[float]:
+    """In simulated time: the microphone read for `seconds` (a chunk at a time, the meter read after each),
+    then Stop; the meter's readings."""
+    readings = []
+    for _ in range(int(seconds * 20)):
+        assert app.caregiver.bank.take.poll()
+        readings.append(meter(app).level)
+    go(app, "bank:stop")
+    return readings
+
+
 def record_until_stopped(app: App, seconds: float) -> list[float]:
-    """Watch the meter while the take runs for `seconds`, then choose Stop; the meter's readings."""
+    """In real time (a real sound server): watch the meter while the take runs for `seconds`, then Stop."""
     readings = []
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -122,7 +131,7 @@ def test_record_a_quick_phrase_from_a_recorded_source(tmp_path, spoken):
     go(app, "menu:phrases", "phrase:1")
     assert "Recording: none" in labels(app)
     go(app, "phrase:recording", "bank:record")
-    readings = record_until_stopped(app, len(mic.audio) / BANK_RATE_HZ + 0.6)
+    readings = record(app, len(mic.audio) / BANK_RATE_HZ + 0.6)
     assert max(readings) > 0.5 and min(readings) < 0.05  # the meter moved with the voice, empty in the silence
     assert mic.closed  # Stop let the microphone go
     assert any("Keep this recording" in label for label in labels(app))
@@ -145,9 +154,8 @@ def test_the_meter_is_drawn_while_recording(tmp_path, spoken):
     mic = PlayedMicrophone(spoken, lead_s=0.0)
     app, _ = make_app(tmp_path, mic.factory)
     go(app, "menu:phrases", "phrase:0", "phrase:recording", "bank:record")
-    deadline = time.monotonic() + 3
-    while meter(app).level < 0.6 and time.monotonic() < deadline:
-        time.sleep(0.02)
+    while meter(app).level < 0.6:
+        assert app.caregiver.bank.take.poll()
     draw(app, "recording")
     shown = meter(app)
     surface = pygame.image.load("/tmp/caregiver_bank_recording.png")
@@ -168,7 +176,7 @@ def test_record_from_a_microphone_through_pulseaudio(tmp_path, spoken, pulse_ser
     from speech.utterance import Utterance
 
     pygame.display.init()
-    app, store = make_app(tmp_path, microphone_source(device="test_speakers.monitor"))
+    app, store = make_app(tmp_path, microphone_source(device="test_speakers.monitor"), threaded=True)
     go(app, "menu:phrases", "phrase:0", "phrase:recording", "bank:record")
     take = app.caregiver.bank.take
     deadline = time.monotonic() + 10
@@ -232,7 +240,7 @@ def test_no_microphone_and_a_silent_take_are_said_and_nothing_changes(tmp_path, 
     assert meter(app) is None
     app.caregiver.bank._microphone = PlayedMicrophone(np.zeros(BANK_RATE_HZ, np.float32)).factory
     go(app, "bank:record")
-    record_until_stopped(app, 0.4)
+    record(app, 0.4)
     assert any(label.startswith("Not usable: the recording is silent") for label in labels(app))
     go(app, "bank:discard")
     assert load_bank(store, "ann").entries == ()
@@ -274,8 +282,34 @@ def test_own_recordings_lists_every_banked_phrase_and_banks_a_new_one(tmp_path, 
     for char in "ok":
         go(app, f"key:{char}")
     go(app, "key:ok", "bank:record")
-    record_until_stopped(app, len(mic.audio) / BANK_RATE_HZ + 0.4)
+    record(app, len(mic.audio) / BANK_RATE_HZ + 0.4)
     go(app, "bank:keep")
     assert [e.phrase for e in load_bank(store, "ann").entries] == ["See you later", "ok"]
     go(app, "nav:back")
     assert any(lb.startswith("ok (") for lb in labels(app))
+
+
+def test_a_take_ends_at_the_length_limit_or_when_the_microphone_fails(spoken):
+    from aac.ui.caregiver.recording import Take
+
+    mic = PlayedMicrophone(spoken)
+    take = Take(mic.read, BANK_RATE_HZ, max_s=0.5, threaded=False)
+    take.start()
+    polls = 0
+    while take.poll():
+        polls += 1
+    assert polls <= 11 and take.seconds == 0.5 and not take.recording and len(take.audio()) == BANK_RATE_HZ // 2
+
+    chunks = iter([np.full(1000, 0.1, np.float32)] * 3)
+
+    def unplugged() -> np.ndarray:
+        chunk = next(chunks, None)
+        if chunk is None:
+            raise OSError("device disconnected")
+        return chunk
+
+    take = Take(unplugged, BANK_RATE_HZ, threaded=False)
+    take.start()
+    while take.poll():
+        pass
+    assert "device disconnected" in take.error and len(take.audio()) == 3000  # what was recorded is kept

@@ -26,9 +26,10 @@ class Target:
 class BankScreens:
     """The banking screens of one caregiver mode (`caregiver`: aac.ui.caregiver.mode.Caregiver)."""
 
-    def __init__(self, caregiver, microphone: MicrophoneFactory) -> None:
+    def __init__(self, caregiver, microphone: MicrophoneFactory, threaded: bool = True) -> None:
         self.cg = caregiver
         self._microphone = microphone
+        self._threaded = threaded  # False: tests read the microphone with `take.poll()`, in simulated time
         self.take: Take | None = None
         self._release: Callable[[], None] = lambda: None
         self.clip: BankedClip | None = None  # the recording waiting to be kept or discarded
@@ -96,7 +97,7 @@ class BankScreens:
             raise ValueError(problem or "no microphone")
         self._target, self.clip, self.problem = target, None, ""
         self._release = release
-        self.take = Take(source, BANK_RATE_HZ, self.cg._changed)
+        self.take = Take(source, BANK_RATE_HZ, self.cg._changed, threaded=self._threaded)
         self.take.start()
         self.cg._push(self._take_page)
 

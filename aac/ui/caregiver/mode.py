@@ -44,7 +44,7 @@ class Caregiver:
     def __init__(self, app, store: ProfileStore, loaded: LoadedProfile, home: Path | None = None,
                  current_dir: Path | None = None, camera: CameraFactory = webcam_source,
                  camera_thread: bool = True, today: Callable[[], dt.date] = dt.date.today,
-                 microphone: MicrophoneFactory | None = None) -> None:
+                 microphone: MicrophoneFactory | None = None, microphone_thread: bool = True) -> None:
         self.app = app
         self.store = store
         self.name = loaded.profile.name
@@ -64,7 +64,7 @@ class Caregiver:
         self._per_view = 1
         self._photo: bytes | None = None
         self._consent: dict = {}
-        self.bank = BankScreens(self, microphone or microphone_source())  # recorded phrases
+        self.bank = BankScreens(self, microphone or microphone_source(), microphone_thread)  # recorded phrases
 
     # -- what the app calls ----------------------------------------------------------------------
     @property

@@ -48,21 +48,25 @@ def meter_fraction(dbfs: float) -> float:
 class Take:
     """One recording: `start()`, watch `level_dbfs` / `seconds`, `stop()`, then `audio()`.
 
-    It stops by itself at `max_s` (a banked phrase may not be longer). `on_change` is called a few times a
-    second while it records (the screen redraws the meter) and when it ends.
+    With `threaded` (a real microphone) a thread of its own reads the chunks; without (tests, in simulated
+    time) each `poll()` reads one. It stops by itself at `max_s` (a banked phrase may not be longer), when
+    the source has nothing more, or when the microphone fails. `on_change` is called a few times a second
+    while it records (the screen redraws the meter) and when it ends.
     """
 
     def __init__(self, source: ChunkSource, sample_rate_hz: int, on_change: Callable[[], None] = lambda: None,
-                 max_s: float = MAX_CLIP_S) -> None:
+                 max_s: float = MAX_CLIP_S, threaded: bool = True) -> None:
         self._source = source
         self.sample_rate_hz = sample_rate_hz
         self._on_change = on_change
         self._max_samples = int(max_s * sample_rate_hz)
+        self._threaded = threaded
         self._chunks: list[np.ndarray] = []
         self._count = 0
         self._lock = threading.Lock()
         self._running = False
         self._thread: threading.Thread | None = None
+        self._shown_at = 0.0
         self.level_dbfs = METER_FLOOR_DBFS
         self.peak_dbfs = METER_FLOOR_DBFS  # the loudest so far: too loud shows before it is kept
         self.error: str | None = None
@@ -78,46 +82,53 @@ class Take:
         return self._count / self.sample_rate_hz
 
     def start(self) -> None:
-        """Start recording on a thread of its own."""
+        """Start recording (on a thread of its own when threaded)."""
         self._running = True
-        self._thread = threading.Thread(target=self._run, name="record-phrase", daemon=True)
-        self._thread.start()
+        if self._threaded:
+            self._thread = threading.Thread(target=self._run, name="record-phrase", daemon=True)
+            self._thread.start()
 
     def _run(self) -> None:
-        shown_at = 0.0
+        while self._running and self.poll():
+            pass
+
+    def poll(self) -> bool:
+        """Record the next chunk; False once the take has ended."""
+        if not self._running:
+            return False
         try:
-            while self._running and self._count < self._max_samples:
-                chunk = np.asarray(self._source(), dtype=np.float32)
-                if chunk.size == 0:
-                    break  # the source has nothing more (a recorded source at its end)
-                chunk = chunk[: self._max_samples - self._count]
-                with self._lock:
-                    self._chunks.append(chunk)
-                    self._count += chunk.size
-                rms = float(np.sqrt(np.mean(np.square(chunk, dtype=np.float64))))
-                self.level_dbfs = max(METER_FLOOR_DBFS, 20 * np.log10(max(rms, 1e-9)))
-                self.peak_dbfs = max(self.peak_dbfs, 20 * np.log10(max(float(np.abs(chunk).max()), 1e-9)))
-                now = time.monotonic()
-                if now - shown_at >= 1 / REDRAWS_PER_S:
-                    shown_at = now
-                    self._on_change()
+            chunk = np.asarray(self._source(), dtype=np.float32)
         except Exception as exc:  # the microphone went away: what was recorded is kept, the screen says why
             self.error = f"the microphone stopped ({exc})"
+            return self._end()
+        if chunk.size == 0:
+            return self._end()  # the source has nothing more (a recorded source at its end)
+        chunk = chunk[: self._max_samples - self._count]
+        with self._lock:
+            self._chunks.append(chunk)
+            self._count += chunk.size
+        rms = float(np.sqrt(np.mean(np.square(chunk, dtype=np.float64))))
+        self.level_dbfs = max(METER_FLOOR_DBFS, 20 * np.log10(max(rms, 1e-9)))
+        self.peak_dbfs = max(self.peak_dbfs, 20 * np.log10(max(float(np.abs(chunk).max()), 1e-9)))
+        if self._count >= self._max_samples:
+            return self._end()
+        now = time.monotonic()
+        if not self._threaded or now - self._shown_at >= 1 / REDRAWS_PER_S:
+            self._shown_at = now
+            self._on_change()
+        return True
+
+    def _end(self) -> bool:
         self._running = False
         self.level_dbfs = METER_FLOOR_DBFS
         self._on_change()
+        return False
 
     def stop(self) -> None:
         """Stop recording (within one chunk)."""
         self._running = False
         if self._thread is not None:
             self._thread.join(timeout=2)
-
-    def wait(self, timeout_s: float) -> bool:
-        """Wait until the take has ended by itself; True when it has."""
-        if self._thread is not None:
-            self._thread.join(timeout=timeout_s)
-        return not self._running
 
     def audio(self) -> np.ndarray:
         """Everything recorded, as one array."""
