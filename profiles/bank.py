@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from profiles.datafile import load_json, save_bytes, save_json
+from profiles.datafile import backup_path, load_json, save_bytes, save_json
 from profiles.store import ProfileStore
 
 BANK_DIR = "bank"
@@ -153,7 +153,9 @@ def remove_from_bank(store: ProfileStore, profile_name: str, phrase: str) -> Ban
         raise ValueError(f"{phrase!r} is not banked (banked: {known})")
     _save(store, profile_name, [e for e in bank.entries if e is not entry])
     clip = store.profile_dir(profile_name) / entry.file
-    clip.unlink(missing_ok=True)  # after the index stops naming it
+    # after the index stops naming it; its earlier take too: removing a recording of one's voice removes it
+    for path in (clip, backup_path(clip)):
+        path.unlink(missing_ok=True)
     return entry
 
 

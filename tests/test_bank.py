@@ -177,8 +177,9 @@ def test_bank_add_replace_remove_owner_only(tmp_path):
     for path in [folder / "bank", folder / INDEX_FILE, folder / first.file]:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode == (0o700 if path.is_dir() else 0o600)
+    assert (folder / (first.file + ".bak")).read_bytes() == b"new take"  # the take before the last is kept
     remove_from_bank(store, "default", "THANK YOU")
-    assert not (folder / first.file).exists()
+    assert not (folder / first.file).exists() and not (folder / (first.file + ".bak")).exists()
     assert [e.phrase for e in load_bank(store, "default").entries] == ["Thank-you note"]
     with pytest.raises(ValueError, match="not banked"):
         remove_from_bank(store, "default", "never said")
