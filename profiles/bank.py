@@ -151,6 +151,11 @@ def remove_from_bank(store: ProfileStore, profile_name: str, phrase: str) -> Ban
     if entry is None:
         known = ", ".join(repr(e.phrase) for e in bank.entries) or "none"
         raise ValueError(f"{phrase!r} is not banked (banked: {known})")
+    voice = store.load(profile_name).voice
+    if entry.file in voice.reference_clips:  # a cloned voice speaks like it: removing it would break the voice
+        raise ValueError(f"the recording of {entry.phrase!r} ({entry.file}) is a reference clip of the voice "
+                         f"{voice.id}; choose its reference clips without it first (`aac-avatar voices use "
+                         f"{voice.id} --reference ...`), then remove it")
     _save(store, profile_name, [e for e in bank.entries if e is not entry])
     clip = store.profile_dir(profile_name) / entry.file
     # after the index stops naming it; its earlier take too: removing a recording of one's voice removes it

@@ -185,6 +185,18 @@ def test_bank_add_replace_remove_owner_only(tmp_path):
         remove_from_bank(store, "default", "never said")
 
 
+def test_a_voices_reference_clip_is_not_removed(tmp_path):
+    """A cloned voice speaks like the banked recordings it names: removing one would break the voice."""
+    store = ProfileStore(tmp_path / "profiles")
+    entry = add_to_bank(store, "default", "Good morning", b"RIFF", 1.0)
+    profile = store.load("default")
+    store.save(profile.model_copy(update={"voice": profile.voice.model_copy(
+        update={"reference_clips": [entry.file]})}))
+    with pytest.raises(ValueError, match="reference clip of the voice"):
+        remove_from_bank(store, "default", "good morning")
+    assert (store.profile_dir("default") / entry.file).is_file() and load_bank(store, "default").find("Good morning")
+
+
 def test_damaged_index_loses_nothing(tmp_path):
     store = ProfileStore(tmp_path / "profiles")
     add_to_bank(store, "default", "Yes please", b"a", 1.0)
