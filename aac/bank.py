@@ -68,6 +68,7 @@ class BankedPhrases:
         self._stamp: tuple | None = None
         self._bank = Bank()
         self._clips: dict[tuple[str, int], Utterance] = {}
+        self.ready_in_background = False  # a changed bank's new clips made ready on a thread at once
 
     def bank(self) -> Bank:
         """The banked phrases as they are now on disk."""
@@ -78,8 +79,10 @@ class BankedPhrases:
             stamp = (index, info.st_mtime_ns, info.st_size, info.st_ino)  # each save is a new file (atomic)
         except OSError:
             stamp = (index, 0, 0, 0)
+        changed = False
         with self._lock:
             if stamp != self._stamp:
+                changed = True
                 self._bank = load_bank(self.store, self.profile_name)
                 self._stamp = stamp
                 kept = {str(folder / e.file) for e in self._bank.entries}
@@ -87,7 +90,18 @@ class BankedPhrases:
                 self._clips = {key: clip for key, clip in self._clips.items() if key[0] in kept}
                 if self._bank.note:
                     self.problems.append(self._bank.note)
-            return self._bank
+            bank = self._bank
+        if changed and self.ready_in_background:
+            threading.Thread(target=self.preload, name="bank-preload", daemon=True).start()
+        return bank
+
+    def is_ready(self, phrase: str) -> bool:
+        """Whether the clip of banked `phrase` is decoded, its lips worked out (Speak plays it at once)."""
+        entry = self.bank().find(phrase)
+        if entry is None:
+            return False
+        path = self.store.profile_dir(self.profile_name) / entry.file
+        return any(key[0] == str(path) for key in list(self._clips))
 
     def recording(self, text: str) -> Utterance | None:
         """The banked recording of message `text` (ignoring case and punctuation), ready for
@@ -129,8 +143,9 @@ class BankedPhrases:
 
 
 def banked_phrases(store: ProfileStore, profile_name: str, sample_rate_hz: int) -> BankedPhrases:
-    """The profile's banked phrases for a voice at `sample_rate_hz`, their clips made ready in the background
-    (a phrase spoken before its clip is ready is made ready then)."""
+    """The profile's banked phrases for a voice at `sample_rate_hz`, their clips made ready in the background,
+    now and whenever the bank changes (a phrase spoken before its clip is ready is made ready then)."""
     phrases = BankedPhrases(store, profile_name, sample_rate_hz)
-    threading.Thread(target=phrases.preload, name="bank-preload", daemon=True).start()
+    phrases.ready_in_background = True
+    phrases.bank()  # reads the index, and starts making its clips ready
     return phrases

@@ -353,3 +353,17 @@ def test_a_dc_offset_is_not_taken_for_sound(tmp_path):
     offset = np.full(16_000 * 2, 0.2, np.float32)
     with pytest.raises(ClipError, match="is silent"):
         load_clip(write(tmp_path / "muted.wav", offset, 16_000))
+
+
+def test_a_phrase_banked_while_the_app_runs_is_made_ready_before_it_is_spoken(speech_clip, tmp_path):
+    from aac.bank import bank_file, banked_phrases
+
+    audio, rate = speech_clip
+    store = ProfileStore(tmp_path / "profiles")
+    phrases = banked_phrases(store, "default", 22_050)
+    bank_file(store, "default", write(tmp_path / "t.wav", audio, rate), PHRASE)  # kept in caregiver mode
+    phrases.bank()  # the app's next look at the index (any Speak) sees the change and starts the work
+    deadline = time.monotonic() + 30
+    while not phrases.is_ready(PHRASE) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert phrases.is_ready(PHRASE)
