@@ -164,6 +164,9 @@ class BankScreens:
             if not self.cg._commit(board_set, "Saved."):
                 return
         bank_clip(self.cg.store, self.cg.name, clip, target.phrase)
+        engine_bank = getattr(self.cg.app.model.speaker, "bank", None)  # EngineSpeaker's aac.bank.BankedPhrases
+        if engine_bank is not None:
+            engine_bank.bank()  # sees the new recording now and makes it ready before the person speaks it
         self.take, self.clip = None, None
         self.cg._pop()  # back to the phrase's recording screen
         self.cg._tell(f"Kept: {target.phrase!r} now plays this {clip.duration_s:.1f} s recording when spoken.")
