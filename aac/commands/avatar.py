@@ -8,7 +8,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from aac.arguments import FRAME_HEIGHT, FRAME_WIDTH, input_file, number, output_file, whole_number
+from aac.arguments import (
+    FRAME_HEIGHT,
+    FRAME_WIDTH,
+    input_file,
+    number,
+    output_file,
+    unwritable_reason,
+    whole_number,
+)
 
 DEFAULT_PROFILE = "default"
 PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -85,12 +93,16 @@ def _build(args: argparse.Namespace) -> int:
     from profiles.schema import Profile
 
     photo = Path(args.photo)
+    store = _store(args)
+    # the name and the place first: a second of building is not spent on a profile that cannot be saved
+    profile = store.load(args.profile) if store.exists(args.profile) else Profile(name=args.profile)
+    problem = unwritable_reason(store.root / args.profile / "profile.yaml")
+    if problem:
+        raise AvatarCommandError(f"profile {args.profile!r} cannot be saved in {store.root}: {problem}")
     print(f"checking {photo} and building the face (a few seconds)...", file=sys.stderr, flush=True)
     started = time.perf_counter()
     rig = rig_from_photo(photo)  # checks the photo first: nothing is written for a photo that will not do
     built_s = time.perf_counter() - started
-    store = _store(args)
-    profile = store.load(args.profile) if store.exists(args.profile) else Profile(name=args.profile)
     photo_name = "photo" + (photo.suffix.lower() or ".png")
     updated = profile.model_copy(
         update={"avatar": profile.avatar.model_copy(update={"photo": photo_name, "rig": "rig.npz"})}
