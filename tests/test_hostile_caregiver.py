@@ -150,3 +150,14 @@ def test_an_unwritable_recording_folder_is_told_at_the_start(tmp_path: Path) -> 
     told = next(i for i, line in enumerate(lines) if line.startswith("recording: off"))
     ready = next(i for i, line in enumerate(lines) if line.startswith("live: type a line"))
     assert told < ready and "is a file, not a folder" in lines[told], err
+
+
+def test_a_long_render_shows_its_progress(tmp_path: Path) -> None:
+    message = "The quick brown fox jumps over the lazy dog, and then it rests in the sun. " * 4
+    out = tmp_path / "long.mp4"
+    result = run_cli(tmp_path / "p", "render", "--text", "-", *V, "--width", "64", "--height", "64", "-o", str(out),
+                     stdin=message, timeout=300)
+    stdout, err = text(result)
+    assert result.returncode == 0, err
+    assert "rendering" in err and "frame" in err and out.stat().st_size > 0
+    assert_no_noise(result)
