@@ -54,8 +54,9 @@ def save_speech(
         sink = None
         if wav is not None:
             temp = stack.enter_context(_replacing(wav))
+            kind, subtype = _format(wav)
             sink = stack.enter_context(_guard(wav, lambda: soundfile.SoundFile(
-                temp, "w", samplerate=rate, channels=1, subtype="PCM_16", format=_format(wav))))
+                temp, "w", samplerate=rate, channels=1, subtype=subtype, format=kind)))
         bar = stack.enter_context(tqdm(total=total_chars, unit="char", unit_scale=True, disable=not show,
                                        desc="speaking", file=sys.stderr, leave=False))
         for sentence in sentences:
@@ -80,8 +81,9 @@ def save_speech(
     return SavedSpeech(offset_s, len(words), len(phones))
 
 
-def _format(path: Path) -> str:
-    return {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG"}[path.suffix.lower()]
+def _format(path: Path) -> tuple[str, str]:
+    """(container, sample format) by the file's extension: 16-bit PCM, or Vorbis in OGG."""
+    return {".wav": ("WAV", "PCM_16"), ".flac": ("FLAC", "PCM_16"), ".ogg": ("OGG", "VORBIS")}[path.suffix.lower()]
 
 
 @contextlib.contextmanager

@@ -161,3 +161,13 @@ def test_a_long_render_shows_its_progress(tmp_path: Path) -> None:
     assert result.returncode == 0, err
     assert "rendering" in err and "frame" in err and out.stat().st_size > 0
     assert_no_noise(result)
+
+
+@pytest.mark.parametrize("suffix", [".wav", ".flac", ".ogg", ".WAV"])
+def test_every_accepted_audio_extension_is_written(tmp_path: Path, suffix: str) -> None:
+    import soundfile
+
+    out = tmp_path / f"hello{suffix}"
+    result = run_cli(tmp_path / "p", "say", "Hello there.", *V, "-o", str(out))
+    assert result.returncode == 0, text(result)[1]
+    assert soundfile.info(out).duration > 0.3
