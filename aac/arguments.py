@@ -16,7 +16,7 @@ MIN_FRAME_PX = 16
 MAX_FRAME_WIDTH_PX = 7680
 MAX_FRAME_HEIGHT_PX = 4320
 MIN_FPS = 1.0
-MAX_FPS = 120.0
+MAX_FPS = 60.0  # the profile schema's limit: meeting apps take 30
 
 
 def number(lo: float | None = None, hi: float | None = None, what: str = "value") -> Callable[[str], float]:
