@@ -95,7 +95,8 @@ def output_file(*suffixes: str, stdout_ok: bool = False) -> Callable[[str], Path
     """An argparse type: a file that can be written, with one of `suffixes` (".wav", ...).
 
     Refused here, before any work: a folder, a name with another extension, and a place that
-    cannot be written (its nearest existing folder is not writable, or is a file).
+    cannot be written (its nearest existing folder is not writable, or is a file). Missing
+    folders on the way are made.
     """
     shown = ", ".join(suffixes)
 
@@ -115,6 +116,10 @@ def output_file(*suffixes: str, stdout_ok: bool = False) -> Callable[[str], Path
         problem = unwritable_reason(path)
         if problem:
             raise argparse.ArgumentTypeError(f"{text}: {problem}")
+        try:  # every command then writes into a folder that is there, as `say` and `render` always did
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise argparse.ArgumentTypeError(f"{text}: the folder cannot be made ({exc.strerror})") from None
         return path
 
     return parse
