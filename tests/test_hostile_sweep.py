@@ -42,6 +42,12 @@ CASES: list[tuple[list[str], str]] = [
     (["avatar", "sheet", "--tile", "100000", "-o", "W/s.png"], "out of range"),
     (["avatar", "sheet", "-o", "W/folder"], "is a folder"),
     (["avatar", "sheet", "--photo", "W/fifo", "-o", "W/s.png"], "not a plain file"),
+    # bank
+    (["bank", "add", "W/fifo", "--phrase", "hi"], "not a file"),
+    (["bank", "add", "W/folder", "--phrase", "hi"], "not a file"),
+    (["bank", "add", "W/notonnx.onnx", "--phrase", "hi"], "could not be decoded"),
+    (["bank", "remove", "nothing"], "'nothing' is not banked"),
+    (["bank", "play", "nothing"], "'nothing' is not banked"),
     # bench
     (["bench", "soak", "--fps", "0"], "frame rate 0.0 is out of range"),
     (["bench", "soak", "--fps", "nan"], "not a finite number"),
@@ -110,6 +116,9 @@ CASES: list[tuple[list[str], str]] = [
     (["visemes", "W/fifo"], "not a plain file"),
     # voices
     (["voices", "--backend", "nope"], "invalid choice: 'nope'"),
+    (["voices", "add", "W/fifo"], "not a plain file or folder"),
+    (["voices", "use", "nope:x"], "unknown voice backend 'nope'"),
+    (["voices", "remove", "piper:nope"], "no personal Piper voice 'nope'"),
     (["voices", "--language", "zz"], "no installed voice speaks 'zz'"),
 ]
 
