@@ -9,6 +9,18 @@ import unicodedata
 # entities). They are turned into spaces, so "<speak>hi</speak>" is spoken as words.
 _MARKUP = str.maketrans({c: " " for c in "<>[]{}\\|`^~"})
 _SPACES = re.compile(r"\s+")
+# Joiners that change how a word is written (Persian's half-space, Indic conjuncts): kept inside words.
+_JOINERS = ("\u200c", "\u200d")
+
+
+def _is_variation_selector(ch: str) -> bool:
+    return 0xFE00 <= ord(ch) <= 0xFE0F or 0xE0100 <= ord(ch) <= 0xE01EF
+
+
+def _in_word(out: list[str]) -> bool:
+    """Whether the text so far ends inside a word: a letter, or a mark on one (marks stack: Hindi "मैं")."""
+    last = out[-1][-1:] if out else ""
+    return bool(last) and (last.isalpha() or unicodedata.category(last) in ("Mn", "Mc", "Me") or last in _JOINERS)
 
 
 def _emoji_as_words(ch: str) -> str:
@@ -31,8 +43,14 @@ def clean_text(text: str) -> str:
             out.append("\n")
         elif cat in ("Cc", "Zl", "Zp"):
             out.append(" ")
-        elif cat in ("Cf", "Cs", "Co", "Cn", "Mn") and not (cat == "Mn" and out and out[-1].isalpha()):
-            # zero-width joiners, variation selectors, lone surrogates, private use
+        elif cat in ("Mn", "Me") and _is_variation_selector(ch):
+            continue  # picks an emoji or glyph style: nothing to say
+        elif cat in ("Mn", "Me") or ch in _JOINERS:
+            # a mark belongs to the letter (and marks) before it; one with nothing to sit on says nothing
+            if _in_word(out):
+                out.append(ch)
+        elif cat in ("Cf", "Cs", "Co", "Cn"):
+            # other format characters, variation selectors, lone surrogates, private use
             continue
         elif cat == "So":
             out.append(_emoji_as_words(ch))

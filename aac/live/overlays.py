@@ -1,7 +1,8 @@
 """What the call partner sees on top of the avatar: captions, a typing indicator, the "AI avatar" label.
 
-Text is drawn with pygame's bundled font (no system fonts needed); each distinct text is
-rendered once and cached, and only its rectangle of the frame is blended.
+Text is drawn with the first installed font that has its glyphs, shaped where the script needs it
+(`aac.fonts`, as the board draws its labels), so a Hindi or Arabic caption reads as typed; each
+distinct text is rendered once and cached, and only its rectangle of the frame is blended.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+
+from aac.fonts import font_for
 
 
 @dataclass(frozen=True)
@@ -30,21 +33,12 @@ class OverlayState:
     time_s: float = 0.0
 
 
-@lru_cache(maxsize=8)
-def _font(size_px: int):
-    import pygame
-
-    if not pygame.font.get_init():
-        pygame.font.init()
-    return pygame.font.Font(None, size_px)  # None = pygame's bundled freesansbold
-
-
 @lru_cache(maxsize=256)
 def _text_image(text: str, size_px: int) -> tuple[np.ndarray, np.ndarray]:
     """RGB and alpha (0..1) of white `text` at `size_px`."""
     import pygame
 
-    surface = _font(size_px).render(text, True, (255, 255, 255))
+    surface = font_for(text, size_px).render(text, True, (255, 255, 255))
     rgb = pygame.surfarray.array3d(surface).swapaxes(0, 1)
     alpha = pygame.surfarray.array_alpha(surface).swapaxes(0, 1).astype(np.float32) / 255.0
     return rgb, alpha
@@ -71,10 +65,11 @@ def _text(frame: np.ndarray, text: str, x: int, y: int, size_px: int) -> tuple[i
     return tw, th
 
 
-def _wrap(caption: str, max_chars: int) -> list[str]:
+def _wrap(caption: str, size_px: int, width_px: int) -> list[str]:
     lines, line = [], ""
     for word in caption.split():
-        if line and len(line) + 1 + len(word) > max_chars:
+        trial = f"{line} {word}"
+        if line and font_for(trial, size_px).size(trial)[0] > width_px:
             lines.append(line)
             line = word
         else:
@@ -97,13 +92,14 @@ def draw(frame: np.ndarray, state: OverlayState, settings: OverlaySettings) -> n
         _text(frame, label, x, y, unit)
     if settings.captions and state.caption:
         size = int(unit * 1.3)
-        lines = _wrap(state.caption, max(10, int(w / (size * 0.5))))
-        y = h - size * len(lines) - unit
+        lines = _wrap(state.caption, size, w - 2 * unit)
+        heights = [_text_image(line, size)[0].shape[0] for line in lines]  # tall scripts take more room
+        y = h - sum(heights) - unit
         _box(frame, 0, y - unit // 3, w, h - unit // 2, 0.6)
-        for line in lines:
+        for line, line_h in zip(lines, heights, strict=True):
             rgb, _ = _text_image(line, size)
             _text(frame, line, max(0, (w - rgb.shape[1]) // 2), y, size)
-            y += size
+            y += line_h
     if settings.typing_indicator and state.typing:
         dots = "." * (1 + int(state.time_s * 3) % 3)
         text = f"typing{dots}"

@@ -8,98 +8,12 @@ frame then copies it and adds what moves: the avatar's preview, the highlight, t
 from __future__ import annotations
 
 import math
-import unicodedata
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
+from aac.fonts import font_for
 from aac.ui.layout import Cell, Rect, Screen
 from aac.ui.themes import THEMES, Theme, parse_css_colour, readable_text
-
-# Bold sans fonts that together cover the scripts boards are written in; the first that has every
-# glyph of a label draws it (so a Devanagari or Chinese label is not a row of boxes).
-_FONT_FILES = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Bold.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansBengali-Bold.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansHebrew-Bold.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansThai-Bold.ttf",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-)
-
-
-def needs_layout(text: str) -> bool:
-    """True for text that must be shaped and ordered (Arabic, Hebrew, Indic, Thai...), which pygame's font
-    cannot do right to left."""
-    return any(unicodedata.bidirectional(ch) in ("R", "AL") or 0x0900 <= ord(ch) <= 0x0FFF for ch in text)
-
-
-class _LaidOutFont:
-    """A font drawn through Pillow's libraqm layout (HarfBuzz shaping, FriBiDi order), with pygame's Font
-    methods that the painter uses."""
-
-    def __init__(self, path: str, size_px: int) -> None:
-        from PIL import ImageFont
-
-        self._font = ImageFont.truetype(path, size_px, layout_engine=ImageFont.Layout.RAQM)
-        ascent, descent = self._font.getmetrics()
-        self._line = ascent + descent
-
-    def size(self, text: str) -> tuple[int, int]:
-        return int(self._font.getlength(text)) + 1, self._line
-
-    def get_linesize(self) -> int:
-        return self._line
-
-    def render(self, text: str, antialias: bool, colour, background=None):
-        import pygame
-        from PIL import Image, ImageDraw
-
-        width, height = self.size(text)
-        image = Image.new("RGBA", (max(1, width), height), (*background, 255) if background else (0, 0, 0, 0))
-        ImageDraw.Draw(image).text((0, 0), text, font=self._font, fill=(*colour, 255))
-        return pygame.image.frombuffer(image.tobytes(), image.size, "RGBA")
-
-
-@lru_cache(maxsize=64)
-def _font(path: str | None, size_px: int, laid_out: bool = False):
-    import pygame
-
-    if laid_out and path is not None:
-        return _LaidOutFont(path, size_px)
-    if not pygame.font.get_init():
-        pygame.font.init()
-    return pygame.font.Font(path, size_px)
-
-
-@lru_cache(maxsize=1)
-def _installed_fonts() -> tuple[str | None, ...]:
-    return tuple(p for p in _FONT_FILES if Path(p).is_file()) or (None,)
-
-
-@lru_cache(maxsize=16)
-def _coverage(path: str | None):
-    """A font for asking which glyphs `path` has (pygame.font answers with the missing-glyph box's metrics)."""
-    import pygame.freetype
-
-    if not pygame.freetype.get_init():
-        pygame.freetype.init()
-    return pygame.freetype.Font(path, 16)
-
-
-@lru_cache(maxsize=4096)
-def font_for(text: str, size_px: int):
-    """The first installed font that has every glyph of `text` (pygame's own font when none does)."""
-    fonts = _installed_fonts()
-    letters = "".join(ch for ch in text if not ch.isspace())
-    laid_out = needs_layout(letters)
-    for path in fonts:
-        if not letters or all(m is not None for m in _coverage(path).get_metrics(letters)):
-            return _font(path, size_px, laid_out)
-    return _font(fonts[0], size_px)
 
 
 def wrap(text: str, size_px: int, width: int) -> list[str]:
