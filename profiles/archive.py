@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from profiles.atomic import DIR_MODE, fsync_dir, make_private_dir, write_atomic
 from profiles.errors import ProfileError, ProfileProblemsError
+from profiles.recovery import REPLACED_PREFIX, STAGING_PREFIX, work_prefix
 from profiles.schema import check_profile_name
 from profiles.store import BACKUP_FILE, PROFILE_FILE, ProfileStore, profile_to_yaml
 from profiles.validate import parse_profile
@@ -235,14 +236,18 @@ def import_profile(
             check_profile_name(target_name)
         except ValueError as exc:
             raise ProfileError(str(exc).replace("; ", ". Fix: ", 1)) from None
-        # Any folder of that name counts (even one without a profile.yaml): it may hold files.
-        if (store.root / target_name).exists() and not force:
+        # Any folder of that name counts (even one without a profile.yaml): it may hold files. So does the
+        # shipped default: the store's copy would silently take its place.
+        shipped = store.exists(target_name)  # first: it finishes what a killed import left
+        folder_there = (store.root / target_name).exists()
+        if (shipped or folder_there) and not force:
+            where = f"exists in {store.root}" if folder_there else "is shipped with aac-avatar"
             raise ProfileError(
-                f"a profile named {target_name!r} already exists in {store.root}. Fix: import "
+                f"a profile named {target_name!r} already {where}. Fix: import "
                 "it under another name with --name NEW, or replace it with --force"
             )
         make_private_dir(store.root)
-        staging = Path(tempfile.mkdtemp(prefix=".import-", dir=store.root))
+        staging = Path(tempfile.mkdtemp(prefix=work_prefix(STAGING_PREFIX), dir=store.root))
         try:
             os.chmod(staging, DIR_MODE)
             for info, inside in files:
@@ -287,7 +292,8 @@ def _move_into_place(store: ProfileStore, staging: Path, name: str) -> None:
     folder = store.root / name
     if folder.exists():
         # Swap, so that the old profile is whole until the new one is in its place.
-        old = Path(tempfile.mkdtemp(prefix=".replaced-", dir=store.root))
+        # killed between the two renames, the next start moves the old one back (profiles.recovery)
+        old = Path(tempfile.mkdtemp(prefix=work_prefix(REPLACED_PREFIX), dir=store.root))
         os.replace(folder, old / name)
         os.replace(staging, folder)
         shutil.rmtree(old, ignore_errors=True)

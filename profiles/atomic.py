@@ -30,7 +30,11 @@ def fsync_dir(folder: Path) -> None:
 
 
 def make_private_dir(folder: Path) -> None:
-    """Create `folder` (and missing parents) owner-only; make an existing `folder` owner-only too."""
+    """Create `folder` (and missing parents) owner-only.
+
+    Only what is created here is made owner-only: a folder that already exists keeps its mode (a
+    shared `--profiles-dir` of mode 1777 keeps its sticky bit); the profiles inside it are private.
+    """
     missing = []
     probe = folder
     while not probe.exists():
@@ -39,7 +43,7 @@ def make_private_dir(folder: Path) -> None:
             break
         probe = probe.parent
     folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    for created in [*missing, folder]:
+    for created in missing:
         # mkdir's mode is filtered by the umask; chmod is not.
         os.chmod(created, DIR_MODE)
 

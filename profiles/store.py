@@ -20,6 +20,7 @@ import yaml
 from profiles.atomic import make_private_dir, remove_stale_temps, write_atomic
 from profiles.errors import ProfileError, ProfileProblemsError
 from profiles.reading import NotASmallFile, read_small_file
+from profiles.recovery import recover_interrupted_imports
 from profiles.schema import Profile, check_profile_name, check_relative_path
 from profiles.validate import parse_profile
 from profiles.yaml_source import MAX_PROFILE_BYTES
@@ -96,6 +97,13 @@ class ProfileStore:
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = Path(root).expanduser() if root is not None else default_root()
+        self._recovered = False
+
+    def _recover(self) -> None:
+        """Once per store: finish what a killed import left (a profile moved aside comes back)."""
+        if not self._recovered:
+            self._recovered = True
+            recover_interrupted_imports(self.root)
 
     def _user_dir(self, name: str) -> Path:
         try:
@@ -106,6 +114,7 @@ class ProfileStore:
 
     def in_user_store(self, name: str) -> bool:
         """Whether the store itself holds a profile `name` (the shipped default does not count)."""
+        self._recover()
         return (self._user_dir(name) / PROFILE_FILE).is_file()
 
     def exists(self, name: str) -> bool:
@@ -114,6 +123,7 @@ class ProfileStore:
 
     def list(self) -> list[str]:
         """The names of all profiles, sorted; "default" is always there."""
+        self._recover()
         names = {DEFAULT_NAME}
         if self.root.is_dir():
             for entry in self.root.iterdir():
@@ -130,6 +140,7 @@ class ProfileStore:
 
     def open(self, name: str) -> LoadedProfile:
         """Load profile `name` with its folder; raise ProfileError saying what is wrong and where."""
+        self._recover()
         folder = self.profile_dir(name)
         path = folder / PROFILE_FILE
         if not path.is_file():
@@ -153,6 +164,7 @@ class ProfileStore:
         return self.open(name).profile
 
     def _prepare_folder(self, name: str) -> Path:
+        self._recover()
         folder = self._user_dir(name)
         make_private_dir(self.root)
         fresh = not folder.exists()
