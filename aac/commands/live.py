@@ -16,6 +16,25 @@ from aac.message_text import has_words, strip_terminal_codes
 from aac.voice_setup import add_voice_options, open_voice, voice_request
 
 
+def _emotion(engine, rest: str) -> dict:
+    """The emotion and intensity `/emotion NAME [INTENSITY]` asks for, checked now: a mistake is reported
+    when it is typed, and the messages after it are spoken as before."""
+    from avatar.motion.controls import MotionControls
+
+    parts = rest.split()
+    if len(parts) > 2:
+        raise ValueError(f"/emotion takes a name and an intensity, not {rest.strip()!r}")
+    if not parts:
+        return {"emotion": None, "intensity": None}  # back to the profile's
+    try:
+        intensity = float(parts[1]) if len(parts) > 1 else None
+    except ValueError:
+        raise ValueError(f"/emotion: the intensity {parts[1]!r} is not a number (0 to 1)") from None
+    default = engine.settings.controls.intensity
+    MotionControls(emotion=parts[0], intensity=default if intensity is None else intensity)  # a clear error
+    return {"emotion": parts[0], "intensity": intensity}
+
+
 def _command(engine, line: str, state: dict) -> bool:
     """Handle a "/" command; False means quit."""
     name, _, rest = line[1:].partition(" ")
@@ -28,9 +47,7 @@ def _command(engine, line: str, state: dict) -> bool:
     elif name == "compose":
         engine.compose(rest)
     elif name == "emotion":
-        parts = rest.split()
-        state["emotion"] = parts[0] if parts else None
-        state["intensity"] = float(parts[1]) if len(parts) > 1 else None
+        state.update(_emotion(engine, rest))
     elif name == "status":
         from aac.live.status_words import describe_status
 
@@ -67,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
     engine.start()
     print("live: type a line and press Enter to speak it (/quit to end).", file=sys.stderr, flush=True)
     state: dict = {"emotion": None, "intensity": None}
+    ended_by = ""
+    _end_on_signals()
     try:
         for raw in sys.stdin:
             line = raw.rstrip("\n")
@@ -94,16 +113,65 @@ def run(args: argparse.Namespace) -> int:
             time.sleep(0.05)
         time.sleep(args.linger)
     except KeyboardInterrupt:
-        pass
+        ended_by = "Ctrl-C"
+    except _Ended as ended:
+        ended_by = str(ended)
     finally:
+        _finishing()  # a second signal must not cut the recording's finishing short
         engine.close()
         opened.close()
         voice.close()
     status = engine.status()
-    print(f"live: {status.frames_rendered} frames rendered, {status.frames_dropped} dropped", file=sys.stderr)
+    if ended_by:
+        _tell(f"live: ended by {ended_by}")
+    _tell(f"live: {status.frames_rendered} frames rendered, {status.frames_dropped} dropped")
     for problem in status.problems:
-        print(f"aac-avatar: {problem}", file=sys.stderr)
+        _tell(f"aac-avatar: {problem}")
+    _tell_recordings(engine.video_outputs)
     return 0
+
+
+class _Ended(Exception):
+    """The session was told to end by a signal (its name is the message)."""
+
+
+def _end_on_signals() -> None:
+    """SIGTERM and SIGHUP (the terminal closed) end the session as /quit does: the recording is finished."""
+    import signal
+
+    def end(signum, _frame) -> None:
+        raise _Ended(signal.Signals(signum).name)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), end)
+
+
+def _finishing() -> None:
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP", "SIGINT"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+
+
+def _tell(line: str) -> None:
+    """A line on stderr, which may be gone (the terminal closed): the session's work matters more."""
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def _tell_recordings(outputs) -> None:
+    from aac.live.video_outputs import Mp4Recorder
+
+    for out in outputs:
+        if isinstance(out, Mp4Recorder):
+            if out.error:
+                _tell(f"aac-avatar: the recording failed: {out.error}")
+            elif out.path.is_file():
+                _tell(f"live: the recording is saved in {out.path}")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

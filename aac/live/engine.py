@@ -183,7 +183,11 @@ class LiveEngine:
 
     def _cut(self, ids: set | None) -> None:
         self.player.cut(ids)
-        self.face.cut(self.player.position_s())
+        at_s = self.player.position_s()
+        self.face.cut(at_s)
+        for out in self.video_outputs:
+            if isinstance(out, Mp4Recorder):
+                out.cut_audio(at_s)  # the recording keeps only the words heard
 
     def close(self) -> None:
         """Stop every thread and close the outputs (a recording is finished and saved)."""

@@ -40,6 +40,16 @@ class SpokenPart:
         return self.motion.end_s
 
 
+def _ended(part: SpokenPart, at_s: float) -> SpokenPart:
+    """`part` shown no later than `at_s`."""
+    motion = part.motion
+    n = max(0, int(np.ceil((at_s - motion.start_s) * motion.fps)))
+    if n >= motion.values.shape[0]:
+        return part
+    return dataclasses.replace(part, motion=dataclasses.replace(motion, values=motion.values[:n],
+                                                                visemes=motion.visemes[:n]))
+
+
 class LiveFace:
     """Parameter vectors and captions for any clock time."""
 
@@ -71,7 +81,8 @@ class LiveFace:
         """Drop everything that would show after `at_s` (stop or skip)."""
         with self._lock:
             self.generator.cut(at_s)
-            self._parts = [p for p in self._parts if p.motion.start_s < at_s]
+            # the sentence being said ends here too: its caption must not run on to the words not spoken
+            self._parts = [_ended(p, at_s) for p in self._parts if p.motion.start_s < at_s]
 
     def current(self, t_s: float) -> tuple[SpokenPart | None, float]:
         """The part playing at `t_s` and the time into it."""

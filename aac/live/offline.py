@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import tempfile
@@ -14,6 +15,7 @@ from tqdm import tqdm
 from aac.live.engine import EngineSettings
 from aac.live.face import LiveFace, SpokenPart
 from aac.live.overlays import OverlayState, draw
+from aac.live.video_file import EVEN_SIZE_FILTER, STRICT, discard, put_in_place, temp_beside
 from avatar.motion.emotion import motion_energy
 from avatar.motion.speech_motion import speech_motion
 from speech.voice import Voice
@@ -59,41 +61,54 @@ def render_message(
     duration_s = len(audio) / rate
     n_frames = int(np.ceil(duration_s * settings.fps))
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="aac-render-") as tmp:
-        wav_path = Path(tmp) / "speech.wav"
-        with wave.open(str(wav_path), "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(rate)
-            wav.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
-        ffmpeg = subprocess.Popen(
-            ["ffmpeg", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
-             "-s", f"{settings.width}x{settings.height}", "-r", f"{settings.fps}", "-i", "-", "-i", str(wav_path),
-             "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k",
-             "-shortest", str(path)],
-            stdin=subprocess.PIPE, stderr=subprocess.PIPE,
-        )
-        stopped_early = False
-        # a bar on long work only (over about ten seconds of video): short renders stay one line
-        bar = tqdm(total=n_frames, unit="frame", desc="rendering", file=sys.stderr, leave=False,
-                   disable=n_frames < PROGRESS_FROM_FRAMES)
-        try:
-            for k in range(n_frames):
-                t = k / settings.fps
-                frame = renderer.render(face.params(t))
-                draw(frame, OverlayState(caption=face.caption(t), time_s=t), settings.overlays)
-                ffmpeg.stdin.write(np.ascontiguousarray(frame).tobytes())
-                bar.update(1)
-        except BrokenPipeError:
-            stopped_early = True  # ffmpeg stopped: its own words, read below, say why
-        finally:
-            bar.close()
-            ffmpeg.stdin.close()
-            err = ffmpeg.stderr.read().decode(errors="replace")
-            ffmpeg.wait()
-        if ffmpeg.returncode != 0 or stopped_early:
-            raise VideoFileError(f"{path}: the video could not be written (ffmpeg: {err.strip()[-300:] or 'stopped'})")
+    temp = temp_beside(path)  # what is at `path` stays until the new video is whole
+    try:
+        with tempfile.TemporaryDirectory(prefix="aac-render-") as tmp:
+            wav_path = Path(tmp) / "speech.wav"
+            with wave.open(str(wav_path), "wb") as wav:
+                wav.setnchannels(1)
+                wav.setsampwidth(2)
+                wav.setframerate(rate)
+                wav.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+            _encode(renderer, face, settings, n_frames, wav_path, temp, path)
+        put_in_place(temp, path)
+    except BaseException:
+        discard(temp)
+        raise
     elapsed = time.perf_counter() - t_start
     return {"duration_s": round(duration_s, 3), "frames": n_frames, "seconds_taken": round(elapsed, 3),
             "x_real_time": round(duration_s / elapsed, 2)}
+
+
+def _encode(renderer, face: LiveFace, settings: EngineSettings, n_frames: int, wav_path: Path, out: Path,
+            path: Path) -> None:
+    """Frames drawn for each time, piped to ffmpeg with the speech into `out`; VideoFileError naming `path`
+    with ffmpeg's reason."""
+    ffmpeg = subprocess.Popen(
+        ["ffmpeg", *STRICT, "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
+         "-s", f"{settings.width}x{settings.height}", "-r", f"{settings.fps}", "-i", "-", "-i", str(wav_path),
+         *EVEN_SIZE_FILTER, "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
+         "-c:a", "aac", "-b:a", "128k", "-shortest", str(out)],
+        stdin=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    stopped_early = False
+    # a bar on long work only (over about ten seconds of video): short renders stay one line
+    bar = tqdm(total=n_frames, unit="frame", desc="rendering", file=sys.stderr, leave=False,
+               disable=n_frames < PROGRESS_FROM_FRAMES)
+    try:
+        for k in range(n_frames):
+            t = k / settings.fps
+            frame = renderer.render(face.params(t))
+            draw(frame, OverlayState(caption=face.caption(t), time_s=t), settings.overlays)
+            ffmpeg.stdin.write(np.ascontiguousarray(frame).tobytes())
+            bar.update(1)
+    except BrokenPipeError:
+        stopped_early = True  # ffmpeg stopped: its own words, read below, say why
+    finally:
+        bar.close()
+        with contextlib.suppress(BrokenPipeError):
+            ffmpeg.stdin.close()
+        err = ffmpeg.stderr.read().decode(errors="replace")
+        ffmpeg.wait()
+    if ffmpeg.returncode != 0 or stopped_early:
+        raise VideoFileError(f"{path}: the video could not be written (ffmpeg: {err.strip()[-300:] or 'stopped'})")

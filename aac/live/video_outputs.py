@@ -7,15 +7,26 @@ records why and stops taking frames, and the others keep running.
 from __future__ import annotations
 
 import abc
+import contextlib
+import shutil
 import subprocess
 import sys
 import tempfile
 import threading
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from aac.live.video_file import (
+    EVEN_SIZE_FILTER,
+    FRAGMENTED,
+    STRICT,
+    VideoWriteError,
+    discard,
+    put_in_place,
+    temp_beside,
+)
 
 
 @dataclass(frozen=True)
@@ -142,8 +153,10 @@ class PreviewWindow(VideoOutput):
 class Mp4Recorder(VideoOutput):
     """Records frames and the speech heard with them into an mp4 (H.264 + AAC) with ffmpeg.
 
-    Video goes to ffmpeg as it comes; audio is written, aligned to the frames' clock, to a WAV
-    beside it, and the two are muxed when the recording closes.
+    Video goes to ffmpeg as it comes; audio is written, aligned to the frames' clock, as raw PCM
+    beside it, and the two are muxed when the recording closes. Both are kept while recording in a
+    folder `<name>.unfinished-*` next to the target: a session killed outright (kill -9, power cut)
+    leaves a playable video and its sound there; a finished one leaves only the owner-only mp4.
     """
 
     name = "recording"
@@ -153,69 +166,101 @@ class Mp4Recorder(VideoOutput):
         self.path = Path(path)
         self.fps = fps
         self.sample_rate_hz = sample_rate_hz
-        self._tmp = Path(tempfile.mkdtemp(prefix="aac-record-"))
-        self._video = self._tmp / "video.mp4"
-        self._wav = wave.open(str(self._tmp / "audio.wav"), "wb")  # noqa: SIM115 - open for the recording's life
-        self._wav.setnchannels(1)
-        self._wav.setsampwidth(2)
-        self._wav.setframerate(sample_rate_hz)
         self._audio_samples = 0
+        self._pending: list[tuple[int, np.ndarray]] = []  # (first sample, speech) not yet written
         self._audio_lock = threading.Lock()  # speech arrives on the audio thread, frames on the render thread
+        self._ffmpeg = None
+        try:  # a target that cannot be written is said now, not when the session ends
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._tmp = Path(tempfile.mkdtemp(prefix=f"{self.path.name}.unfinished-", dir=self.path.parent))
+        except OSError as exc:
+            self.error = f"cannot record into {self.path.parent}: {exc.strerror or exc}"
+            return
+        self._video = self._tmp / "video.mp4"
+        self._audio_path = self._tmp / f"audio-{sample_rate_hz}hz-s16le-mono.pcm"
+        self._audio = open(self._audio_path, "wb")  # noqa: SIM115 - open for the recording's life
         try:
             self._ffmpeg = subprocess.Popen(
-                ["ffmpeg", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
-                 "-s", f"{width}x{height}", "-r", f"{fps}", "-i", "-",
+                ["ffmpeg", *STRICT, "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
+                 "-s", f"{width}x{height}", "-r", f"{fps}", "-i", "-", *EVEN_SIZE_FILTER, *FRAGMENTED,
                  "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(self._video)],
                 stdin=subprocess.PIPE,
                 stderr=subprocess.PIPE,
+                start_new_session=True,  # the terminal's hang-up and Ctrl-C are the aid's to handle
             )
         except FileNotFoundError:
-            self._ffmpeg = None
+            self._audio.close()
+            shutil.rmtree(self._tmp, ignore_errors=True)
             self.error = "ffmpeg is not installed (Debian/Ubuntu: sudo apt-get install ffmpeg)"
 
     def _send(self, frame: np.ndarray) -> None:
         self._ffmpeg.stdin.write(np.ascontiguousarray(frame).tobytes())
-        # Keep the audio track as long as the video: silence where nothing was said.
+        # Keep the audio track as long as the video: speech where it was placed, silence elsewhere.
         due = int(round((self.frames_sent + 1) * self.sample_rate_hz / self.fps))
         with self._audio_lock:
-            if due > self._audio_samples:
-                self._write_pcm(np.zeros(due - self._audio_samples, np.float32))
+            self._write_due(due)
 
     def add_audio(self, audio: np.ndarray, at_s: float) -> None:
-        """Place speech so that its first sample plays at `at_s` (frame k shows at k / fps)."""
+        """Place speech so that its first sample plays at `at_s` (frame k shows at k / fps). It is written as
+        the frames reach it, so a `cut_audio` (stop, skip) still removes what was not heard."""
         start = int(round(at_s * self.sample_rate_hz))
         with self._audio_lock:
             if self._ffmpeg is None:
                 return
-            if start > self._audio_samples:
-                self._write_pcm(np.zeros(start - self._audio_samples, np.float32))
-            elif start < self._audio_samples:  # the clock placed it a little in the past: drop the overlap
-                audio = audio[self._audio_samples - start :]
-            self._write_pcm(audio)
+            self._pending.append((start, np.asarray(audio, np.float32)))
+
+    def cut_audio(self, at_s: float) -> None:
+        """Drop the placed speech from `at_s` on: the person stopped it."""
+        end = int(round(at_s * self.sample_rate_hz))
+        with self._audio_lock:
+            self._pending = [(start, audio[: end - start]) for start, audio in self._pending if end > start]
+
+    def _write_due(self, due: int) -> None:
+        """Write the audio track up to sample `due`: placed speech, silence around it. Speech placed a little
+        in the past (the clock's jitter) loses the overlap."""
+        n = due - self._audio_samples
+        if n <= 0:
+            return
+        chunk = np.zeros(n, np.float32)
+        kept = []
+        for start, audio in self._pending:
+            lo, hi = max(start, self._audio_samples), min(start + len(audio), due)
+            if hi > lo:
+                chunk[lo - self._audio_samples : hi - self._audio_samples] += audio[lo - start : hi - start]
+            if start + len(audio) > due:
+                kept.append((start, audio))
+        self._pending = kept
+        self._write_pcm(chunk)
 
     def _write_pcm(self, audio: np.ndarray) -> None:
         pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2")
-        self._wav.writeframes(pcm.tobytes())
+        self._audio.write(pcm.tobytes())
         self._audio_samples += len(pcm)
 
     def close(self) -> None:
+        """Finish the mp4 (whole or not at all: what was at the path stays until it is); raise when it cannot be."""
         if self._ffmpeg is None:
             return
         ffmpeg, self._ffmpeg = self._ffmpeg, None
-        ffmpeg.stdin.close()
+        with contextlib.suppress(BrokenPipeError):
+            ffmpeg.stdin.close()
         ffmpeg.wait()
-        self._wav.close()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._audio_lock:
+            self._audio.close()
+        problem = ffmpeg.stderr.read().decode(errors="replace").strip()
+        temp = temp_beside(self.path)
         done = subprocess.run(
-            ["ffmpeg", "-loglevel", "error", "-y", "-i", str(self._video), "-i", str(self._tmp / "audio.wav"),
-             "-c:v", "copy", "-c:a", "aac", "-b:a", "128k", "-shortest", str(self.path)],
-            capture_output=True, text=True,
+            ["ffmpeg", *STRICT, "-loglevel", "error", "-y", "-i", str(self._video),
+             "-f", "s16le", "-ar", str(self.sample_rate_hz), "-ac", "1", "-i", str(self._audio_path),
+             "-c:v", "copy", "-c:a", "aac", "-b:a", "128k", "-shortest", str(temp)],
+            capture_output=True, text=True, start_new_session=True,
         )
-        for f in self._tmp.iterdir():
-            f.unlink()
-        self._tmp.rmdir()
         if done.returncode != 0:
-            raise RuntimeError(f"could not write {self.path}: {done.stderr.strip()[-300:]}")
+            discard(temp)
+            why = (problem or done.stderr.strip())[-300:]
+            raise VideoWriteError(f"could not write {self.path} ({why}); what was recorded is kept in {self._tmp}")
+        put_in_place(temp, self.path)
+        shutil.rmtree(self._tmp, ignore_errors=True)
 
 
 class FrameCollector(VideoOutput):

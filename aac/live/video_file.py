@@ -1,0 +1,56 @@
+"""Video files the aid writes (live recordings, rendered messages): never half-written, never lost, private.
+
+Both are made by ffmpeg. It writes to a temporary name beside the target, which replaces the
+target only when the file is whole (a failure leaves what was at the target untouched); the file
+is owner-only, like the profile, since it shows a person's face and words. ffmpeg runs in its own
+session, so closing the terminal or Ctrl-C reaches only the aid, which then finishes the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+FILE_MODE = 0o600
+
+
+class VideoWriteError(RuntimeError):
+    """A video file could not be written; the message says which and why (shown as is by the CLI)."""
+
+    is_user_error = True
+
+# ffmpeg exits 0 even when the disk filled while writing: with -xerror it fails, and the old file is kept.
+STRICT = ["-xerror"]
+# H.264 in yuv420p needs even sizes: an odd width or height gets one black line (1279 -> 1280).
+EVEN_SIZE_FILTER = ["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2"]
+# Fragments as it goes: a video of a killed session is still playable up to its last fragment.
+FRAGMENTED = ["-movflags", "frag_keyframe+empty_moov"]
+
+
+def temp_beside(target: Path) -> Path:
+    """A new, empty, owner-only file next to `target` with its extension (ffmpeg picks the format by it)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix or ".mp4", dir=target.parent)
+    os.close(fd)
+    return Path(name)
+
+
+def put_in_place(temp: Path, target: Path) -> None:
+    """Make the finished `temp` the file at `target` (owner-only), in one rename."""
+    os.chmod(temp, FILE_MODE)
+    os.replace(temp, target)
+    if os.name == "posix":
+        with contextlib.suppress(OSError):
+            fd = os.open(target.parent, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+
+def discard(temp: Path) -> None:
+    """Remove a temporary file that will not become the target."""
+    with contextlib.suppress(OSError):
+        temp.unlink()
