@@ -11,6 +11,7 @@ from pathlib import Path
 
 import aac.commands
 from aac import plain_errors
+from speech.no_network import forbid_network
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,6 +61,7 @@ def _is_user_error(exc: BaseException) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one subcommand; return the process exit status."""
+    forbid_network()  # no network at run time: a library that still tries gets "unreachable"
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
     if not _names_a_command(parser, argv) and not {"-h", "--help"} & set(argv):

@@ -1,6 +1,6 @@
 """The face: photo -> rig, motion generation, the renderer, the audio-to-viseme model."""
 
-import os
+from speech.no_network import stay_offline
 
 # the lip-sync model runs on onnxruntime, which sends usage telemetry unless told not to
-os.environ["ORT_DISABLE_TELEMETRY"] = "1"
+stay_offline()

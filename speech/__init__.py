@@ -4,8 +4,8 @@ Import what you need from the modules (`speech.registry.get_voice`, `speech.utte
 backends load their libraries only when a voice of theirs is used.
 """
 
-import os
+from speech.no_network import stay_offline
 
-# onnxruntime (Piper, Kokoro, the lip-sync model) sends usage telemetry unless told not to: the aid makes
-# no network calls and writes nothing about the person's device.
-os.environ["ORT_DISABLE_TELEMETRY"] = "1"
+# onnxruntime (Piper, Kokoro, the lip-sync model) sends usage telemetry unless told not to, huggingface_hub
+# looks models up online: the aid makes no network calls and writes nothing about the person's device.
+stay_offline()
