@@ -48,6 +48,7 @@ class LaidOutFont:
     def __init__(self, path: str, size_px: int) -> None:
         from PIL import ImageFont
 
+        self.path = path
         self._font = ImageFont.truetype(path, size_px, layout_engine=ImageFont.Layout.RAQM)
         ascent, descent = self._font.getmetrics()
         self._line = ascent + descent

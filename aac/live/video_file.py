@@ -13,6 +13,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from profiles.atomic import make_private_dir
+
 FILE_MODE = 0o600
 
 
@@ -30,8 +32,9 @@ FRAGMENTED = ["-movflags", "frag_keyframe+empty_moov"]
 
 
 def temp_beside(target: Path) -> Path:
-    """A new, empty, owner-only file next to `target` with its extension (ffmpeg picks the format by it)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """A new, empty, owner-only file next to `target` with its extension (ffmpeg picks the format by it); the
+    folders made for it are owner-only too."""
+    make_private_dir(target.parent)
     fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix or ".mp4", dir=target.parent)
     os.close(fd)
     return Path(name)

@@ -27,6 +27,7 @@ from aac.live.video_file import (
     put_in_place,
     temp_beside,
 )
+from profiles.atomic import make_private_dir
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ class Mp4Recorder(VideoOutput):
         self._audio_lock = threading.Lock()  # speech arrives on the audio thread, frames on the render thread
         self._ffmpeg = None
         try:  # a target that cannot be written is said now, not when the session ends
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_dir(self.path.parent)  # a recordings folder made here is the person's only
             self._tmp = Path(tempfile.mkdtemp(prefix=f"{self.path.name}.unfinished-", dir=self.path.parent))
         except OSError as exc:
             self.error = f"cannot record into {self.path.parent}: {exc.strerror or exc}"
