@@ -26,6 +26,9 @@ system_packages=(espeak-ng libespeak-ng1 pulseaudio pulseaudio-utils ffmpeg
   libegl1 libegl-mesa0 libgl1-mesa-dri libgl1 libglib2.0-0 libportaudio2
   flite festival festvox-kdlpc16k festvox-us-slt-hts python3-venv
   fonts-dejavu-core fonts-noto-core fonts-wqy-microhei)
+# --test also: strace and unshare (util-linux) for the no-network test (live, say and the app run in a
+# network namespace with no interfaces, every connect traced).
+[ "${1:-}" = "--test" ] && system_packages+=(strace util-linux)
 missing=()
 for p in "${system_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

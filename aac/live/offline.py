@@ -15,7 +15,7 @@ from tqdm import tqdm
 from aac.live.engine import EngineSettings
 from aac.live.face import LiveFace, SpokenPart
 from aac.live.overlays import OverlayState, draw
-from aac.live.video_file import EVEN_SIZE_FILTER, STRICT, discard, put_in_place, temp_beside
+from aac.live.video_file import STRICT, discard, even_size_filter, put_in_place, temp_beside
 from avatar.motion.emotion import motion_energy
 from avatar.motion.speech_motion import speech_motion
 from speech.voice import Voice
@@ -87,7 +87,8 @@ def _encode(renderer, face: LiveFace, settings: EngineSettings, n_frames: int, w
     ffmpeg = subprocess.Popen(
         ["ffmpeg", *STRICT, "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
          "-s", f"{settings.width}x{settings.height}", "-r", f"{settings.fps}", "-i", "-", "-i", str(wav_path),
-         *EVEN_SIZE_FILTER, "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
+         *even_size_filter(settings.width, settings.height),
+         "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
          "-c:a", "aac", "-b:a", "128k", "-shortest", str(out)],
         stdin=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
     )

@@ -23,10 +23,16 @@ class VideoWriteError(RuntimeError):
 
     is_user_error = True
 
+
 # ffmpeg exits 0 even when the disk filled while writing: with -xerror it fails, and the old file is kept.
 STRICT = ["-xerror"]
-# H.264 in yuv420p needs even sizes: an odd width or height gets one black line (1279 -> 1280).
-EVEN_SIZE_FILTER = ["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2"]
+
+
+def even_size_filter(width: int, height: int) -> list[str]:
+    """H.264 in yuv420p needs even sizes: an odd width or height gets one black line (1279 -> 1280)."""
+    return ["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2"] if width % 2 or height % 2 else []
+
+
 # Fragments as it goes: a video of a killed session is still playable up to its last fragment.
 FRAGMENTED = ["-movflags", "frag_keyframe+empty_moov"]
 

@@ -19,11 +19,11 @@ from pathlib import Path
 import numpy as np
 
 from aac.live.video_file import (
-    EVEN_SIZE_FILTER,
     FRAGMENTED,
     STRICT,
     VideoWriteError,
     discard,
+    even_size_filter,
     put_in_place,
     temp_beside,
 )
@@ -183,7 +183,7 @@ class Mp4Recorder(VideoOutput):
         try:
             self._ffmpeg = subprocess.Popen(
                 ["ffmpeg", *STRICT, "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
-                 "-s", f"{width}x{height}", "-r", f"{fps}", "-i", "-", *EVEN_SIZE_FILTER, *FRAGMENTED,
+                 "-s", f"{width}x{height}", "-r", f"{fps}", "-i", "-", *even_size_filter(width, height), *FRAGMENTED,
                  "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(self._video)],
                 stdin=subprocess.PIPE,
                 stderr=subprocess.PIPE,
