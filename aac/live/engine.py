@@ -182,12 +182,14 @@ class LiveEngine:
         self._cut({current})
 
     def _cut(self, ids: set | None) -> None:
-        self.player.cut(ids)
+        # face and recording first: the next message, which the player may start the moment it is told, is
+        # placed after this time and must keep its mouth, caption and recorded sound
         at_s = self.player.position_s()
         self.face.cut(at_s)
         for out in self.video_outputs:
             if isinstance(out, Mp4Recorder):
                 out.cut_audio(at_s)  # the recording keeps only the words heard
+        self.player.cut(ids)
 
     def close(self) -> None:
         """Stop every thread and close the outputs (a recording is finished and saved)."""
