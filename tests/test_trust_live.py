@@ -249,3 +249,40 @@ def test_recorder_keeps_only_the_speech_heard_before_a_cut(tmp_path: Path) -> No
     assert _private(tmp_path / "r.mp4")
     start_s, end_s = _speech_span_s(tmp_path / "r.mp4")
     assert start_s == pytest.approx(0.5, abs=0.05) and end_s == pytest.approx(1.5, abs=0.05)
+
+
+@requires_gl
+def test_skip_drops_the_rest_of_one_message_and_records_the_next_whole(tmp_path: Path) -> None:
+    """In the engine: a 20 s message skipped after about 2 s; the short one queued after it is recorded whole."""
+    from aac.live.engine import EngineSettings, LiveEngine
+    from avatar.render import Renderer
+    from avatar.rig import load_rig
+    from profiles.store import BUNDLED_DIR
+    from speech.registry import get_voice
+
+    voice = get_voice("espeak:en-us")
+    rig = load_rig(BUNDLED_DIR / "default" / "rig.npz")
+    settings = EngineSettings(width=160, height=120, fps=10)
+    recorder = Mp4Recorder(tmp_path / "skip.mp4", 160, 120, 10, voice.sample_rate_hz)
+    engine = LiveEngine(lambda: Renderer(rig, 160, 120), voice, settings, video_outputs=[recorder], prepare=False)
+    engine.start()
+    try:
+        engine.say(LONG_SENTENCE)
+        short = voice.synthesize("Thank you very much.")
+        engine.say("Thank you very much.")
+        deadline = time.monotonic() + 30
+        while not engine.player.busy():
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        time.sleep(2.0)
+        engine.skip()
+        while not engine.idle():
+            assert time.monotonic() < deadline + 30
+            time.sleep(0.05)
+        time.sleep(0.5)
+    finally:
+        engine.close()
+    start_s, end_s = _speech_span_s(tmp_path / "skip.mp4")
+    # about 2 s of the long one, then the short one in full: far less than the long one's 20 s
+    assert end_s - start_s < 2.0 + short.duration_s + 2.0, (start_s, end_s)
+    assert end_s - start_s > short.duration_s + 1.0
