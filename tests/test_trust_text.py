@@ -78,3 +78,25 @@ def test_captions_on_the_video_are_drawn_in_the_script() -> None:
     left = whole[180:, ink(whole).min() : ink(whole).min() + 21, 0] > 200
     alone = first[180:, ink(first).max() - 20 : ink(first).max() + 1, 0] > 200
     assert (right == alone).mean() > (left == alone).mean()
+
+
+# A greeting in each script of espeak-ng's languages that pygame's own font cannot draw (language code: text).
+ESPEAK_SCRIPTS = {
+    "am": "ሰላም", "ar": "مرحبا", "as": "নমস্কাৰ", "bn": "নমস্কার", "chr": "ᏣᎳᎩ", "cmn": "你好", "el": "Γειά σου",
+    "fa": "سلام", "gu": "નમસ્તે", "he": "שלום", "hi": "नमस्ते", "hy": "Բարեւ", "ja": "こんにちは", "ka": "გამარჯობა",
+    "kk": "Сәлем", "kn": "ನಮಸ್ಕಾರ", "ko": "안녕하세요", "ml": "നമസ്കാരം", "my": "မင်္ဂလာပါ", "or": "ନମସ୍କାର",
+    "pa": "ਸਤ ਸ੍ਰੀ ਅਕਾਲ", "ru": "Привет", "sd": "سنڌي", "shn": "မႂ်ႇသုင်ၶႃႈ", "si": "ආයුබෝවන්", "ta": "வணக்கம்",
+    "te": "నమస్కారం", "th": "สวัสดี", "ug": "ئۇيغۇرچە", "ur": "سلامتی ہے", "yue": "廣東話",
+}
+
+
+@needs_noto
+@pytest.mark.parametrize("language", ESPEAK_SCRIPTS)
+def test_every_script_an_espeak_voice_speaks_has_a_caption_font(language: str) -> None:
+    from aac.fonts import _covers
+
+    text = ESPEAK_SCRIPTS[language]
+    assert any(_covers(path, text.replace(" ", "")) for path in installed_fonts()), language
+    font = font_for(text, 30)
+    if needs_layout(text):
+        assert isinstance(font, LaidOutFont) and _covers(font.path, text.replace(" ", ""))
