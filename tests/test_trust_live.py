@@ -286,3 +286,18 @@ def test_skip_drops_the_rest_of_one_message_and_records_the_next_whole(tmp_path:
     # about 2 s of the long one, then the short one in full: far less than the long one's 20 s
     assert end_s - start_s < 2.0 + short.duration_s + 2.0, (start_s, end_s)
     assert end_s - start_s > short.duration_s + 1.0
+
+
+@requires_gl
+def test_a_picture_of_the_face_is_owner_only_and_a_bad_name_keeps_the_old_one(tmp_path: Path, env: dict) -> None:
+    out = tmp_path / "face.png"
+    done = subprocess.run([sys.executable, "-m", "aac", "avatar", "pose", "--width", "200", "--height", "200",
+                           "-o", str(out)], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert _private(out)
+    odd = tmp_path / "face.notanimage"
+    odd.write_bytes(b"kept")
+    done = subprocess.run([sys.executable, "-m", "aac", "avatar", "pose", "--width", "200", "--height", "200",
+                           "-o", str(odd)], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert odd.read_bytes() == b"kept" and sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

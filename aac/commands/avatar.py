@@ -81,9 +81,16 @@ def _parse_sets(pairs: list[str]) -> dict[str, float]:
 def _save_png(image, path: Path) -> None:
     from PIL import Image
 
-    try:
-        Image.fromarray(image).save(path)
+    from aac.live.video_file import discard, put_in_place, temp_beside
+
+    temp = None
+    try:  # a picture of the person's face: owner-only, and never half-written over an earlier one
+        temp = temp_beside(Path(path))
+        Image.fromarray(image).save(temp)
+        put_in_place(temp, Path(path))
     except (OSError, ValueError) as exc:
+        if temp is not None:
+            discard(temp)
         raise AvatarCommandError(f"{path}: cannot write the picture ({exc})") from None
 
 
