@@ -259,7 +259,8 @@ class Mp4Recorder(VideoOutput):
         if done.returncode != 0:
             discard(temp)
             why = (problem or done.stderr.strip())[-300:]
-            raise VideoWriteError(f"could not write {self.path} ({why}); what was recorded is kept in {self._tmp}")
+            self.error = f"could not write {self.path} ({why}); what was recorded is kept in {self._tmp}"
+            raise VideoWriteError(self.error)
         put_in_place(temp, self.path)
         shutil.rmtree(self._tmp, ignore_errors=True)
 
