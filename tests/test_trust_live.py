@@ -131,7 +131,7 @@ def test_a_signal_during_live_record_finishes_the_recording_and_says_so(tmp_path
     _type(process, "Hello there, this is being recorded.")
     time.sleep(3.0)
     process.send_signal(kill)
-    time.sleep(0.3)
+    time.sleep(0.05)
     process.send_signal(kill)  # a second one (an impatient window manager) must not cut the finishing short
     _, err = process.communicate(timeout=120)
     assert process.returncode == 0, err

@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     print("live: type a line and press Enter to speak it (/quit to end).", file=sys.stderr, flush=True)
     state: dict = {"emotion": None, "intensity": None}
     ended_by = ""
-    _end_on_signals()
+    before = _end_on_signals()
     try:
         for raw in sys.stdin:
             line = raw.rstrip("\n")
@@ -117,10 +117,11 @@ def run(args: argparse.Namespace) -> int:
     except _Ended as ended:
         ended_by = str(ended)
     finally:
-        _finishing()  # a second signal must not cut the recording's finishing short
+        during = _finishing()
         engine.close()
         opened.close()
         voice.close()
+        _restore({**during, **before})
     status = engine.status()
     if ended_by:
         _tell(f"live: ended by {ended_by}")
@@ -135,24 +136,42 @@ class _Ended(Exception):
     """The session was told to end by a signal (its name is the message)."""
 
 
-def _end_on_signals() -> None:
-    """SIGTERM and SIGHUP (the terminal closed) end the session as /quit does: the recording is finished."""
+def _end_on_signals() -> dict:
+    """SIGTERM and SIGHUP (the terminal closed) end the session as /quit does: the recording is finished.
+    Returns the handlers they had, for `_restore`."""
     import signal
+    import threading
 
     def end(signum, _frame) -> None:
         raise _Ended(signal.Signals(signum).name)
 
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), end)
+    if threading.current_thread() is not threading.main_thread():
+        return {}  # only the main thread may take signals (a test running the command in a thread)
+    return {sig: signal.signal(sig, end) for sig in _signals("SIGTERM", "SIGHUP")}
 
 
-def _finishing() -> None:
+def _finishing() -> dict:
+    """Ignore the signals that end a session while it finishes (a second one must not cut a recording short);
+    returns the handlers they had."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {sig: signal.signal(sig, signal.SIG_IGN) for sig in _signals("SIGTERM", "SIGHUP", "SIGINT")}
+
+
+def _signals(*names: str) -> list:
     import signal
 
-    for name in ("SIGTERM", "SIGHUP", "SIGINT"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    return [getattr(signal, name) for name in names if hasattr(signal, name)]
+
+
+def _restore(handlers: dict) -> None:
+    import signal
+
+    for sig, handler in handlers.items():
+        signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
 
 
 def _tell(line: str) -> None:
