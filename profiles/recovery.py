@@ -23,22 +23,24 @@ def work_prefix(prefix: str) -> str:
     return f"{prefix}{os.getpid()}-"
 
 
-def _abandoned(name: str, prefix: str) -> bool:
-    """Whether the process that made work folder `name` is gone (names without a pid: made by an older
-    version, whose import is long over)."""
-    pid_text = name[len(prefix):].partition("-")[0]
-    if not pid_text.isdigit():
-        return True
-    pid = int(pid_text)
+def process_gone(pid: int) -> bool:
+    """Whether no process `pid` runs on this computer (this one runs)."""
     if pid == os.getpid():
         return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return True
-    except (PermissionError, OSError):
+    except OSError:
         return False  # alive, someone else's
     return False
+
+
+def _abandoned(name: str, prefix: str) -> bool:
+    """Whether the process that made work folder `name` is gone (names without a pid: made by an older
+    version, whose import is long over)."""
+    pid_text = name[len(prefix):].partition("-")[0]
+    return not pid_text.isdigit() or process_gone(int(pid_text))
 
 
 def recover_interrupted_imports(root: Path) -> list[str]:

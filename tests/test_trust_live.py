@@ -301,3 +301,26 @@ def test_a_picture_of_the_face_is_owner_only_and_a_bad_name_keeps_the_old_one(tm
                            "-o", str(odd)], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert odd.read_bytes() == b"kept" and sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+@requires_gl
+def test_render_killed_outright_keeps_the_old_file_and_the_next_render_clears_its_temp(tmp_path: Path,
+                                                                                         env: dict) -> None:
+    out = tmp_path / "hello.mp4"
+    out.write_bytes(b"an earlier video")
+    long_text = " ".join(["This message takes a while to render, sentence after sentence."] * 8)
+    process = subprocess.Popen([sys.executable, "-m", "aac", "render", "--voice", "espeak:en-us", "--text", long_text,
+                                "-o", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 120
+    while not [p for p in tmp_path.glob(".hello.*.mp4") if p.stat().st_size > 0]:
+        assert process.poll() is None and time.monotonic() < deadline, "render ended before it could be killed"
+        time.sleep(0.05)
+    process.kill()
+    process.wait(timeout=30)
+    assert out.read_bytes() == b"an earlier video"
+    assert list(tmp_path.glob(".hello.*.mp4"))  # the killed writer's half file ...
+    done = subprocess.run([sys.executable, "-m", "aac", "render", "--voice", "espeak:en-us", "--text", "Hello.",
+                           "-o", str(out)], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert list(tmp_path.glob(".hello.*.mp4")) == []  # ... is cleared by the next render to that name
+    assert _video_size(out)[2] > 0.5

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from profiles.atomic import make_private_dir
+from profiles.recovery import process_gone
 
 FILE_MODE = 0o600
 
@@ -41,9 +42,25 @@ def temp_beside(target: Path) -> Path:
     """A new, empty, owner-only file next to `target` with its extension (ffmpeg picks the format by it); the
     folders made for it are owner-only too."""
     make_private_dir(target.parent)
-    fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix or ".mp4", dir=target.parent)
+    suffix = target.suffix or ".mp4"
+    _remove_abandoned_temps(target, suffix)
+    fd, name = tempfile.mkstemp(prefix=f".{target.stem}.{os.getpid()}-", suffix=suffix, dir=target.parent)
     os.close(fd)
     return Path(name)
+
+
+def _remove_abandoned_temps(target: Path, suffix: str) -> None:
+    """Half-written temporaries for `target` whose writer was killed outright (kill -9, power cut)."""
+    prefix = f".{target.stem}."
+    with contextlib.suppress(OSError):
+        for entry in target.parent.iterdir():
+            name = entry.name
+            if not (name.startswith(prefix) and name.endswith(suffix)):
+                continue
+            pid_text = name[len(prefix):].partition("-")[0]
+            if pid_text.isdigit() and process_gone(int(pid_text)):
+                with contextlib.suppress(OSError):
+                    entry.unlink()
 
 
 def put_in_place(temp: Path, target: Path) -> None:
