@@ -324,3 +324,21 @@ def test_render_killed_outright_keeps_the_old_file_and_the_next_render_clears_it
     assert done.returncode == 0, done.stderr
     assert list(tmp_path.glob(".hello.*.mp4")) == []  # ... is cleared by the next render to that name
     assert _video_size(out)[2] > 0.5
+
+
+def test_the_virtual_camera_gets_an_even_size_from_an_odd_profile() -> None:
+    """v4l2loopback's yuv420p and Chrome refuse odd widths: the camera opens one line wider, edge repeated."""
+    from aac.live.memory_camera import register_memory_camera
+    from aac.live.video_outputs import VirtualCameraOutput
+
+    arrived: list[np.ndarray] = []
+    register_memory_camera("aac-trust-odd", arrived.append)
+    camera = VirtualCameraOutput(ODD_WIDTH, ODD_HEIGHT, 10, backend="aac-trust-odd")
+    assert not camera.error
+    frame = np.random.default_rng(0).integers(0, 255, (ODD_HEIGHT, ODD_WIDTH, 3), dtype=np.uint8)
+    camera.send(frame)
+    camera.close()
+    assert not camera.error
+    sent = arrived[0].reshape(ODD_HEIGHT + 1, ODD_WIDTH + 1, 3)
+    assert np.array_equal(sent[:ODD_HEIGHT, :ODD_WIDTH], frame)
+    assert np.array_equal(sent[:ODD_HEIGHT, ODD_WIDTH], frame[:, -1])

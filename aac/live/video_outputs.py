@@ -103,8 +103,11 @@ class VirtualCameraOutput(VideoOutput):
             self._camera = None
             self.error = f"unknown camera backend {backend!r} (this computer has: {', '.join(BACKENDS) or 'none'})"
             return
+        # v4l2loopback's yuv420p and Chrome need an even width and height: an odd one gets a repeated edge line
+        self._pad = (height % 2, width % 2)
         try:
-            self._camera = pyvirtualcam.Camera(width, height, fps, device=device, backend=backend)
+            self._camera = pyvirtualcam.Camera(width + width % 2, height + height % 2, fps, device=device,
+                                               backend=backend)
         except Exception as exc:
             self._camera = None
             # pyvirtualcam's own words for "there is no device" only repeat what the hint says better
@@ -114,6 +117,8 @@ class VirtualCameraOutput(VideoOutput):
         self.device = self._camera.device
 
     def _send(self, frame: np.ndarray) -> None:
+        if any(self._pad):
+            frame = np.pad(frame, ((0, self._pad[0]), (0, self._pad[1]), (0, 0)), mode="edge")
         self._camera.send(frame)
 
     def close(self) -> None:
