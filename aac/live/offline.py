@@ -15,7 +15,7 @@ from tqdm import tqdm
 from aac.live.engine import EngineSettings
 from aac.live.face import LiveFace, SpokenPart
 from aac.live.overlays import OverlayState, draw
-from aac.live.video_file import STRICT, discard, even_size_filter, put_in_place, temp_beside
+from aac.live.video_file import STRICT, VideoFileError, discard, even_size_filter, put_in_place, temp_beside
 from avatar.motion.emotion import motion_energy
 from avatar.motion.speech_motion import speech_motion
 from speech.voice import Voice
@@ -25,12 +25,6 @@ TAIL_S = 0.7
 
 
 PROGRESS_FROM_FRAMES = 300
-
-
-class VideoFileError(RuntimeError):
-    """The video file could not be written; the message names it and gives ffmpeg's reason."""
-
-    is_user_error = True
 
 
 def render_message(

@@ -19,8 +19,8 @@ from profiles.recovery import process_gone
 FILE_MODE = 0o600
 
 
-class VideoWriteError(RuntimeError):
-    """A video file could not be written; the message says which and why (shown as is by the CLI)."""
+class VideoFileError(RuntimeError):
+    """The video file could not be written; the message names it and gives ffmpeg's reason (shown as is)."""
 
     is_user_error = True
 

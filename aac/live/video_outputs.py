@@ -21,7 +21,7 @@ import numpy as np
 from aac.live.video_file import (
     FRAGMENTED,
     STRICT,
-    VideoWriteError,
+    VideoFileError,
     discard,
     even_size_filter,
     put_in_place,
@@ -265,7 +265,7 @@ class Mp4Recorder(VideoOutput):
             discard(temp)
             why = (problem or done.stderr.strip())[-300:]
             self.error = f"could not write {self.path} ({why}); what was recorded is kept in {self._tmp}"
-            raise VideoWriteError(self.error)
+            raise VideoFileError(self.error)
         put_in_place(temp, self.path)
         shutil.rmtree(self._tmp, ignore_errors=True)
 
