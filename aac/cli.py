@@ -61,12 +61,13 @@ def _is_user_error(exc: BaseException) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one subcommand; return the process exit status."""
-    forbid_network()  # no network at run time: a library that still tries gets "unreachable"
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
     if not _names_a_command(parser, argv) and not {"-h", "--help"} & set(argv):
         argv = _as_app(argv)  # plain `aac-avatar` opens the board
     args = parser.parse_args(argv)
+    if not getattr(args, "downloads", False):  # only `voices fetch`, asked for by name, may reach the network
+        forbid_network()  # no network at run time: a library that still tries gets "unreachable"
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

@@ -274,6 +274,8 @@ def fetch(name: str, replace: bool = False, say: Callable[[str], None] = print) 
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".download", dir=target.parent))
     # Hugging Face models would otherwise also stay in its own cache: keep every byte in the staging folder
     os.environ["HF_HUB_CACHE"] = str(staging / "hf")
+    # The one command that downloads: lift the offline switches `speech.no_network` set for run time
+    os.environ.update({"HF_HUB_OFFLINE": "0", "TRANSFORMERS_OFFLINE": "0", "HF_DATASETS_OFFLINE": "0"})
     import logging
 
     # coqui logs a full traceback for a failed download; the message below says it in one line

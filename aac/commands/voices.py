@@ -141,7 +141,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fetch.add_argument("name", nargs="?", help='e.g. "tts_models/en/ljspeech/vits" or "xtts_v2"')
     fetch.add_argument("--list", action="store_true", help="list the models coqui-tts can fetch")
     fetch.add_argument("--replace", action="store_true", help="fetch again a model already fetched")
-    fetch.set_defaults(func=run_fetch)
+    fetch.set_defaults(func=run_fetch, downloads=True)
 
     from profiles.store import DEFAULT_NAME
 
