@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from aac.live.face import LiveFace, SpokenPart
-from aac.live.overlays import OverlaySettings, OverlayState, draw
+from aac.live.frames import LiveFrames
+from aac.live.overlays import OverlaySettings, OverlayState
 from aac.live.player import ClockPlayer, Segment
+from aac.live.priorities import lower_this_thread
 from aac.live.video_outputs import Mp4Recorder, OutputStatus, VideoOutput
 from avatar.motion.controls import MotionControls
 from avatar.motion.emotion import motion_energy
@@ -85,6 +87,8 @@ class EngineStatus:
 class _Stats:
     rendered: int = 0
     dropped: int = 0
+    redrawn: int = 0  # frames drawn anew; the others showed the previous frame again (nothing moved)
+    longest_drop: int = 0  # the most frames dropped in a row: drops spread out, or a stutter
     first_audio_s: dict = field(default_factory=dict)  # message id -> clock time its speech is heard
     entered_s: dict = field(default_factory=dict)  # message id -> clock time it entered
 
@@ -123,6 +127,7 @@ class LiveEngine:
         self.problems: list[str] = []
         self.last_frame: np.ndarray | None = None
         self.last_params: np.ndarray | None = None
+        self.last_frame_s = 0.0  # the clock time the last frame shows
 
     # -- control ------------------------------------------------------------------------
     def start(self) -> None:
@@ -274,19 +279,20 @@ class LiveEngine:
 
     # -- render thread ------------------------------------------------------------------
     def _render_loop(self) -> None:
+        # below the audio and speech threads: under pressure a frame is dropped, never a sound
+        # (set before the renderer starts, so Mesa's worker threads inherit it)
+        lower_this_thread()
         try:
-            renderer = self._make_renderer()
+            frames = LiveFrames(self._make_renderer(), self.settings.overlays)
         except Exception as exc:
             self.problems.append(f"the renderer could not start: {exc}")
             return
         try:
-            self._render_frames(renderer)
+            self._render_frames(frames)
         finally:
-            release = getattr(renderer, "release", None)
-            if release:
-                release()
+            frames.release()
 
-    def _render_frames(self, renderer) -> None:
+    def _render_frames(self, frames: LiveFrames) -> None:
         fps = self.settings.fps
         last_index = -1
         frame = None
@@ -299,12 +305,15 @@ class LiveEngine:
             missed = index - last_index - 1
             if last_index >= 0 and missed > 0:
                 self.stats.dropped += missed
+                self.stats.longest_drop = max(self.stats.longest_drop, missed)
             t_frame = index / fps
             params = self.face.params(t_frame)
-            frame = renderer.render(params)
             state = OverlayState(caption=self.face.caption(t_frame), typing=self._typing, time_s=t_frame)
-            draw(frame, state, self.settings.overlays)
-            self.last_frame, self.last_params = frame, params  # set first: outputs may look at them
+            # the previous frame object again when nothing visible changed: outputs reuse their work on it
+            frame, new = frames.frame(params, state)
+            self.stats.redrawn += new
+            # set first: outputs may look at them
+            self.last_frame, self.last_params, self.last_frame_s = frame, params, t_frame
             for out in self.video_outputs:
                 if isinstance(out, Mp4Recorder):
                     # a recording's frame k is the clock's frame k: fill frames not drawn (the start-up,

@@ -1,0 +1,152 @@
+"""A cheaper frame: redraw only what moves, over a cached background, and not at all when nothing moved.
+
+The rig's mesh covers the whole picture, but most of it (background, shoulders) is fixed: only
+triangles with a vertex that follows the head or a blendshape can change. `FrameCache` renders the
+whole picture once, then per frame draws and reads back only the rectangle those triangles cover
+(where they are now and where they were in the cached picture), with the GL scissor, at the output
+size itself (the size the meeting app is sent), and pastes it into a copy of the cached picture.
+Inside the rectangle every triangle is drawn as in a full render, and outside it only fixed
+triangles lie, so the frame equals the full render.
+
+`changed(params)` tells whether a frame's moving vertices (and irises) would land `still_px` or
+more from where they were last drawn: when not, the caller shows its previous frame again and
+skips its own work for it too (overlays, conversions). The difference from a full render is then
+below `still_px` of displacement; `tests/test_frame_cache.py` states the PSNR it keeps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from avatar.expression import basis_weights, gaze_shift, head_pose
+from avatar.params import neutral as params_neutral
+from avatar.render import Renderer
+
+# A redraw margin: rasterizing a triangle edge touches the pixel its boundary passes through.
+_MARGIN_PX = 2
+# Sub-pixel drift the eye cannot see on a 720p call picture; idle breathing moves the head about
+# this much per frame, so most idle frames need no drawing at all.
+STILL_PX = 0.25
+
+
+@dataclass(frozen=True)
+class Region:
+    """A rectangle of the frame in pixels, top row first: columns x0..x1-1, rows y0..y1-1."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    @property
+    def area_px(self) -> int:
+        return max(0, self.x1 - self.x0) * max(0, self.y1 - self.y0)
+
+
+@dataclass
+class CacheStats:
+    """How much was drawn: frames and pixels (a full render would draw width x height each)."""
+
+    drawn: int = 0
+    pixels_drawn: int = 0
+
+
+class FrameCache:
+    """Frames of one renderer, drawn only where the face moves. Same thread rules as `Renderer`.
+
+    Set up before the renderer draws anything else: the cached picture is its first frame.
+    """
+
+    def __init__(self, renderer: Renderer, still_px: float = STILL_PX) -> None:
+        self.renderer = renderer
+        self.still_px = float(still_px)
+        rig = renderer.rig
+        self.width, self.height = renderer.width, renderer.height
+        moves = (rig.head_weight > 0) | (np.abs(rig.deltas).max(axis=(0, 2)) > 0)
+        triangles = np.concatenate([rig.face_triangles, rig.interior_triangles, *rig.eye_triangles]).astype(np.int64)
+        moving_triangles = triangles[moves[triangles].any(axis=1)]
+        # every vertex of a moving triangle bounds the redraw, fixed ones included
+        self._vertices = np.unique(moving_triangles)
+        self._rest = rig.positions[self._vertices].astype(np.float64)
+        self._deltas = rig.deltas[:, self._vertices].astype(np.float64)
+        self._head = rig.head_weight[self._vertices, None].astype(np.float64)
+        self._pivot = rig.pivot.astype(np.float64)
+        vx, vy, vw, vh = renderer.view
+        self._origin = np.array([vx, vy])
+        self._scale = np.array([self.width / vw, self.height / vh])
+        self._iris_radius = float(rig.irises[:, 2].mean())
+        self._face_width_px, self._face_height_px = rig.face_width_px, rig.face_height_px
+
+        neutral = params_neutral()
+        self._background = renderer.render(neutral)
+        self._background.setflags(write=False)
+        self._background_box = self._box(self._pixels(neutral))
+        self._last_pixels: np.ndarray | None = None
+        self._last_gaze: np.ndarray | None = None
+        self.stats = CacheStats()
+
+    def _pixels(self, params: np.ndarray) -> np.ndarray:
+        """Where the moving triangles' vertices land in the frame, as the vertex shader places them."""
+        weights = basis_weights(params).astype(np.float64)
+        p = self._rest + np.tensordot(weights[: len(self._deltas)], self._deltas, axes=1)
+        rot, shift, scale = head_pose(params, self._face_width_px, self._face_height_px)
+        posed = (p - self._pivot) @ np.asarray(rot, np.float64).T * scale + self._pivot + np.asarray(shift, np.float64)
+        p = p + self._head * (posed - p)
+        return (p[:, :2] - self._origin) * self._scale
+
+    def _box(self, pixels: np.ndarray) -> Region:
+        low = np.floor(pixels.min(axis=0)).astype(int) - _MARGIN_PX
+        high = np.ceil(pixels.max(axis=0)).astype(int) + _MARGIN_PX + 1
+        return Region(max(0, low[0]), max(0, low[1]), min(self.width, high[0]), min(self.height, high[1]))
+
+    @staticmethod
+    def _union(a: Region, b: Region) -> Region:
+        return Region(min(a.x0, b.x0), min(a.y0, b.y0), max(a.x1, b.x1), max(a.y1, b.y1))
+
+    def region(self, params: np.ndarray) -> Region:
+        """The rectangle a frame for `params` redraws: the moving triangles now and in the cached picture."""
+        return self._union(self._box(self._pixels(params)), self._background_box)
+
+    def changed(self, params: np.ndarray) -> bool:
+        """Whether a frame for `params` would differ visibly from the last one drawn (True before the first)."""
+        if self._last_pixels is None:
+            return True
+        pixels = self._pixels(params)
+        gaze = gaze_shift(params, self._iris_radius) * self._scale
+        return bool(np.abs(pixels - self._last_pixels).max() >= self.still_px
+                    or np.abs(gaze - self._last_gaze).max() >= self.still_px)
+
+    def render(self, params: np.ndarray) -> np.ndarray:
+        """The frame for `params`: a new (height, width, 3) uint8 RGB array, the caller's to keep or draw on."""
+        pixels = self._pixels(params)
+        box = self._union(self._box(pixels), self._background_box)
+        frame = self._background.copy()
+        self._draw(params, box, frame)
+        self._last_pixels, self._last_gaze = pixels, gaze_shift(params, self._iris_radius) * self._scale
+        self.stats.drawn += 1
+        self.stats.pixels_drawn += box.area_px
+        return frame
+
+    def _draw(self, params: np.ndarray, box: Region, frame: np.ndarray) -> None:
+        """Draw `params` inside `box` only and read that rectangle into `frame`."""
+        r = self.renderer
+        w, h = box.x1 - box.x0, box.y1 - box.y0
+        if w <= 0 or h <= 0:
+            return
+        # framebuffer row 0 is the top of the picture (the renderer does not flip y), so the box's
+        # rows are GL's rows as they are
+        r.fbo.scissor = (box.x0, box.y0, w, h)  # the clear and every pass keep inside it
+        try:
+            r.draw(params)
+        finally:
+            r.fbo.scissor = None
+        patch = np.empty((h, w, 3), np.uint8)
+        r.fbo.read_into(patch, viewport=(box.x0, box.y0, w, h), components=3, alignment=1)
+        frame[box.y0 : box.y1, box.x0 : box.x1] = patch
+
+    def release(self) -> None:
+        """Release the renderer."""
+        self.renderer.release()
+
