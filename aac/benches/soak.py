@@ -15,12 +15,24 @@ from aac.arguments import FPS, MINUTES
 from aac.commands.bench import frame_size, print_figures
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+def rss_mb() -> float:
+    """This process's resident memory in MB (Linux; NaN elsewhere)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return float("nan")
+
+
+def trend_mb_per_10_min(samples: list[tuple[float, float]], rss_start: float, rss_end: float) -> float:
+    """The RSS trend of (minutes, MB) readings, as MB per 10 minutes: a least-squares line, not two noisy readings."""
+    import numpy as np
+
+    t, rss = np.array(samples).T if len(samples) > 2 else (np.array([0.0, 1.0]), np.array([rss_start, rss_end]))
+    return round(10 * float(np.polyfit(t, rss, 1)[0]), 1)
 
 
 def measure(minutes: float, width: int, height: int, fps: float, voice_id: str) -> dict:
@@ -49,7 +61,7 @@ def measure(minutes: float, width: int, height: int, fps: float, voice_id: str) 
         time.sleep(0.1)
     time.sleep(10.0)
     start = engine.status()
-    rss_start = _rss_mb()
+    rss_start = rss_mb()
     t_start = time.monotonic()
     t_end = t_start + minutes * 60
     samples: list[tuple[float, float]] = []  # (minutes, RSS MB), one per message
@@ -58,15 +70,10 @@ def measure(minutes: float, width: int, height: int, fps: float, voice_id: str) 
         engine.say(lines[i % len(lines)])
         i += 1
         time.sleep(min(8.0, max(0.0, t_end - time.monotonic())))
-        samples.append(((time.monotonic() - t_start) / 60, _rss_mb()))
+        samples.append(((time.monotonic() - t_start) / 60, rss_mb()))
     end = engine.status()
-    rss_end = _rss_mb()
+    rss_end = rss_mb()
     engine.close()
-    # the trend, not two noisy readings: a least-squares line through the readings of the run
-    import numpy as np
-
-    t, rss = np.array(samples).T if len(samples) > 2 else (np.array([0.0, 1.0]), np.array([rss_start, rss_end]))
-    slope_mb_per_min = float(np.polyfit(t, rss, 1)[0])
     rendered = end.frames_rendered - start.frames_rendered
     dropped = end.frames_dropped - start.frames_dropped
     return {
@@ -82,7 +89,7 @@ def measure(minutes: float, width: int, height: int, fps: float, voice_id: str) 
         "rss_mb_end": round(rss_end, 1),
         "rss_growth_mb": round(rss_end - rss_start, 1),
         "rss_mb_max": round(max([rss_start, rss_end, *(r for _, r in samples)]), 1),
-        "rss_trend_mb_per_10_min": round(10 * slope_mb_per_min, 1),
+        "rss_trend_mb_per_10_min": trend_mb_per_10_min(samples, rss_start, rss_end),
         "problems": "; ".join(end.problems) or "none",
     }
 

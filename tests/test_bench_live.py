@@ -1,0 +1,69 @@
+"""`aac-avatar bench live`: its bad inputs, and one short real run (the engine, the spinners, the figures)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from aac.live.output_limits import video_format_problem
+from tests.gl_probe import requires_gl
+
+
+@pytest.fixture
+def env(tmp_path):
+    return {**os.environ, "AAC_AVATAR_PROFILES_DIR": str(tmp_path / "profiles"),
+            "XDG_CACHE_HOME": str(tmp_path / "cache"), "PULSE_SERVER": f"unix:{tmp_path}/no-sound-server"}
+
+
+def bench(*args, env, timeout=300):
+    return subprocess.run([sys.executable, "-m", "aac", "bench", "live", *args], capture_output=True, text=True,
+                          env=env, timeout=timeout)
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("--busy-cores", str((os.cpu_count() or 1) + 1)), f"this machine has {os.cpu_count()} cores"),
+    (("--busy-cores", "-1"), "--busy-cores -1"),
+    (("--size", "1281x720"), "must be even, e.g. 1282x720"),
+    (("--size", "100x80"), "outside what cameras and meeting apps take"),
+    (("--size", "5000x3000"), "outside what cameras and meeting apps take"),
+    (("--fps", "0"), "frame rate 0 fps is outside 1 to 60"),
+    (("--fps", "120"), "frame rate 120 fps is outside 1 to 60"),
+    (("--messages", "0"), "--messages 1 or more"),
+])
+def test_bad_input_is_a_clear_message_before_anything_starts(env, args, words):
+    done = bench(*args, env=env, timeout=60)
+    assert done.returncode == 2
+    assert words in done.stderr
+    assert "Traceback" not in done.stderr and not done.stdout
+
+
+def test_sizes_and_rates_the_outputs_take():
+    for width, height, fps in ((1280, 720, 30), (640, 360, 15), (1920, 1080, 60), (160, 120, 1)):
+        assert video_format_problem(width, height, fps) == ""
+
+
+@requires_gl
+def test_a_short_run_prints_every_figure_and_stops_its_spinners(env):
+    spinning_before = _spinners()
+    done = bench("--json", "--voice", "espeak:en-us", "--size", "320x180", "--idle-seconds", "2", "--messages", "2",
+                 "--busy-cores", "1", env=env)
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    assert figures["busy_cores"] == 1 and figures["frame_size"] == "320x180"
+    assert figures["frames_rendered"] > 60
+    assert 0 < figures["engine_cpu_cores_idle"] < 2 and 0 < figures["engine_cpu_cores_speaking"] < 2
+    assert figures["messages"] == 2 and figures["problems"] == "none"
+    for key in ("speak_to_first_audio_ms_median_composed", "speak_to_first_audio_ms_median_not_composed",
+                "speak_to_first_open_mouth_ms_median_composed", "av_offset_ms_median", "rss_mb_end"):
+        assert figures[key] == figures[key] and figures[key] > 0, key  # measured: not NaN
+    assert not _spinners() - spinning_before, "the bench left its spinning processes running"
+
+
+def _spinners() -> set[str]:
+    found = subprocess.run(["pgrep", "-f", "-x", f"{sys.executable} -c while True: pass"], capture_output=True,
+                           text=True).stdout
+    return set(found.split())
