@@ -1,11 +1,12 @@
 """`aac-avatar bench live`: what the live engine costs the laptop it shares with a meeting app.
 
 The engine runs with the default profile's size, rate, overlays and voice (or `--size`, `--fps`,
-`--voice`): frames to an in-memory virtual camera, speech to a paced output (real time, no sound
-device). `--busy-cores N` starts N processes spinning at full speed, as a meeting app keeps a
-core busy, and stops them at the end. After a warm-up (start-up excluded from every figure), it
-alternates idle spells and speaking spells, half of the messages composed first (their speech
-prepared while "typed") and half said straight, until `--minutes` have passed (at least once).
+`--voice`): frames to an in-memory virtual camera that takes I420 as v4l2loopback does, speech
+to a paced output (real time, no sound device). `--busy-cores N` starts N processes spinning at
+full speed, as a meeting app keeps a core busy, and stops them at the end. After a warm-up
+(start-up excluded from every figure), it alternates idle spells and speaking spells, half of the
+messages composed first (their speech prepared while "typed") and half said straight, until
+`--minutes` have passed (at least once).
 
 Figures: the engine's CPU in cores (this process's CPU time over wall time: the bench's own
 thread only sleeps and waits) idle and speaking; frames dropped and the longest run of drops;
@@ -162,7 +163,10 @@ def measure(size: tuple[int, int] | None, fps: float | None, voice_id: str | Non
     rig = load_profile_rig(store, loaded, quiet=True)
     capacity = int((max(minutes, 1.0) * 60 + idle_s + 20 * messages + 120) * settings.fps * 2)
     camera_log = _Camera(capacity)
-    register_memory_camera("aac-bench-live", camera_log.arrived)
+    # a camera that takes I420, as v4l2loopback does: the bench pays the frame's conversion like a real device
+    import pyvirtualcam.util
+
+    register_memory_camera("aac-bench-live", camera_log.arrived, native_fourcc=pyvirtualcam.util.encode_fourcc("I420"))
     camera = VirtualCameraOutput(settings.width, settings.height, settings.fps, backend="aac-bench-live")
     audio = _WatchedOutput(voice.sample_rate_hz)
     engine = LiveEngine(lambda: Renderer(rig, settings.width, settings.height), voice, settings,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from aac.live.frame_formats import as_frame
 from aac.live.overlays import OverlaySettings, OverlayState, draw
 from avatar.frame_cache import FrameCache
 
@@ -37,7 +38,7 @@ class LiveFrames:
         if self._frame is not None and key == self._key and not self.cache.changed(params):
             self.reused += 1
             return self._frame, False
-        frame = self.cache.render(params)
+        frame = as_frame(self.cache.render(params))
         draw(frame, state, self.overlays)
         self._frame, self._key = frame, key
         return frame, True

@@ -17,11 +17,14 @@ def register_memory_camera(
     on_frame: Callable[[np.ndarray], None] | None = None,
     fail_on_open: str | None = None,
     fail_after: int | None = None,
+    native_fourcc: int | None = None,
 ) -> None:
     """Register pyvirtualcam backend `name`; each frame (flat RGB bytes) goes to `on_frame`.
 
     `fail_on_open` makes opening raise RuntimeError with that message; `fail_after` makes
-    sending raise OSError("device unplugged") once that many frames were sent.
+    sending raise OSError("device unplugged") once that many frames were sent. `native_fourcc`
+    (e.g. `pyvirtualcam.util.encode_fourcc("I420")`) makes it report a device format as
+    v4l2loopback does, so the output hands it I420 frames (flat) as it would the real device.
     """
     import pyvirtualcam
 
@@ -44,7 +47,7 @@ def register_memory_camera(
         def device(self) -> str:
             return f"memory:{name}"
 
-        def native_fourcc(self) -> None:
-            return None
+        def native_fourcc(self) -> int | None:
+            return native_fourcc
 
     pyvirtualcam.register_backend(name, MemoryCamera)

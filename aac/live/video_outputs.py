@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from aac.live.frame_formats import i420
 from aac.live.video_file import (
     FRAGMENTED,
     STRICT,
@@ -105,9 +106,18 @@ class VirtualCameraOutput(VideoOutput):
             return
         # v4l2loopback's yuv420p and Chrome need an even width and height: an odd one gets a repeated edge line
         self._pad = (height % 2, width % 2)
+        self._i420 = False
         try:
             self._camera = pyvirtualcam.Camera(width + width % 2, height + height % 2, fps, device=device,
                                                backend=backend)
+            if not any(self._pad) and self._camera.native_fmt in (pyvirtualcam.PixelFormat.I420,
+                                                                  pyvirtualcam.PixelFormat.NV12):
+                # a 4:2:0 device: hand it the frame's one I420 conversion (shared with the recording,
+                # made once however often the frame is sent) instead of its own RGB conversion per send
+                self._camera.close()
+                self._camera = pyvirtualcam.Camera(width, height, fps, fmt=pyvirtualcam.PixelFormat.I420,
+                                                   device=device, backend=backend)
+                self._i420 = True
         except Exception as exc:
             self._camera = None
             # pyvirtualcam's own words for "there is no device" only repeat what the hint says better
@@ -117,6 +127,9 @@ class VirtualCameraOutput(VideoOutput):
         self.device = self._camera.device
 
     def _send(self, frame: np.ndarray) -> None:
+        if self._i420:
+            self._camera.send(i420(frame))
+            return
         if any(self._pad):
             frame = np.pad(frame, ((0, self._pad[0]), (0, self._pad[1]), (0, 0)), mode="edge")
         self._camera.send(frame)
@@ -185,9 +198,13 @@ class Mp4Recorder(VideoOutput):
         self._video = self._tmp / "video.mp4"
         self._audio_path = self._tmp / f"audio-{sample_rate_hz}hz-s16le-mono.pcm"
         self._audio = open(self._audio_path, "wb")  # noqa: SIM115 - open for the recording's life
+        # I420 in: the frame's one conversion, shared with the camera (see aac.live.frame_formats);
+        # 4:2:0 needs even sides, so an odd size goes in as RGB for ffmpeg to pad and convert
+        self._i420 = width % 2 == 0 and height % 2 == 0
         try:
             self._ffmpeg = subprocess.Popen(
-                ["ffmpeg", *STRICT, "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
+                ["ffmpeg", *STRICT, "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt",
+                 "yuv420p" if self._i420 else "rgb24",
                  "-s", f"{width}x{height}", "-r", f"{fps}", "-i", "-", *even_size_filter(width, height), *FRAGMENTED,
                  "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(self._video)],
                 stdin=subprocess.PIPE,
@@ -200,7 +217,7 @@ class Mp4Recorder(VideoOutput):
             self.error = "ffmpeg is not installed (Debian/Ubuntu: sudo apt-get install ffmpeg)"
 
     def _send(self, frame: np.ndarray) -> None:
-        self._ffmpeg.stdin.write(np.ascontiguousarray(frame).tobytes())
+        self._ffmpeg.stdin.write(memoryview(i420(frame)) if self._i420 else np.ascontiguousarray(frame).tobytes())
         # Keep the audio track as long as the video: speech where it was placed, silence elsewhere.
         due = int(round((self.frames_sent + 1) * self.sample_rate_hz / self.fps))
         with self._audio_lock:
