@@ -83,6 +83,7 @@ class FrameCache:
         self._background = renderer.render(neutral)
         self._background.setflags(write=False)
         self._background_box = self._box(self._pixels(neutral))
+        self.last_region = self._background_box  # the rectangle the last frame drew
         self._last_pixels: np.ndarray | None = None
         self._last_gaze: np.ndarray | None = None
         self.stats = CacheStats()
@@ -125,6 +126,7 @@ class FrameCache:
         frame = self._background.copy()
         self._draw(params, box, frame)
         self._last_pixels, self._last_gaze = pixels, gaze_shift(params, self._iris_radius) * self._scale
+        self.last_region = box
         self.stats.drawn += 1
         self.stats.pixels_drawn += box.area_px
         return frame

@@ -144,3 +144,16 @@ def test_live_frames_redraw_for_new_overlays_only(renderers):
     assert new and not np.array_equal(captioned, first)
     typing, new = frames.frame(params, OverlayState(caption="Hello", typing=True, time_s=0.7))
     assert new and not np.array_equal(typing, captioned)
+
+
+def test_live_frames_with_captions_are_the_full_render_with_its_overlays(renderers):
+    from aac.live.overlays import draw
+
+    full, cached = renderers
+    frames = LiveFrames(cached, OverlaySettings())
+    words = ["Papa", "bought", "a", "blue", "boat", "how", "are", "you", "today"]
+    for i, params in enumerate(_sequence("speech")):
+        state = OverlayState(caption=" ".join(words[: 1 + i // 6]), typing=20 <= i < 30, time_s=i / FPS)
+        shown, _ = frames.frame(params, state)
+        reference = draw(full.render(params), state, OverlaySettings())
+        assert psnr_db(shown, reference) >= DRAWN_PSNR_DB, f"frame {i}"
