@@ -16,6 +16,8 @@ below `still_px` of displacement; `tests/test_frame_cache.py` states the PSNR it
 
 from __future__ import annotations
 
+import ctypes
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +31,47 @@ _MARGIN_PX = 2
 # Sub-pixel drift the eye cannot see on a 720p call picture; idle breathing moves the head about
 # this much per frame, so most idle frames need no drawing at all.
 STILL_PX = 0.25
+
+
+class _WaitOutsideInterpreter:
+    """Waits for the GL work queued so far without holding Python's interpreter lock.
+
+    moderngl holds the lock through a read-back, which waits for the whole rasterization (on
+    llvmpipe 10-40 ms when the machine is busy): the audio and speech threads, and the app's
+    window, could not run Python meanwhile. A GL fence waited on through ctypes (which lets go
+    of the lock during the call) makes the read-back itself a copy. Linux (glvnd's libOpenGL);
+    elsewhere, or without it, reading back waits as before.
+    """
+
+    _SYNC_GPU_COMMANDS_COMPLETE = 0x9117
+    _SYNC_FLUSH_COMMANDS_BIT = 0x1
+    _TIMEOUT_NS = 1_000_000_000
+
+    def __init__(self) -> None:
+        self._gl = None
+        if not sys.platform.startswith("linux"):
+            return
+        try:
+            gl = ctypes.CDLL("libOpenGL.so.0")
+            gl.glFenceSync.restype = ctypes.c_void_p
+            gl.glFenceSync.argtypes = (ctypes.c_uint, ctypes.c_uint)
+            gl.glClientWaitSync.restype = ctypes.c_uint
+            gl.glClientWaitSync.argtypes = (ctypes.c_void_p, ctypes.c_uint, ctypes.c_uint64)
+            gl.glDeleteSync.argtypes = (ctypes.c_void_p,)
+        except (OSError, AttributeError):
+            return
+        self._gl = gl
+
+    def __call__(self) -> None:
+        gl = self._gl
+        if gl is None:
+            return
+        fence = gl.glFenceSync(self._SYNC_GPU_COMMANDS_COMPLETE, 0)
+        if not fence:  # no current context seen through glvnd: read back as before
+            self._gl = None
+            return
+        gl.glClientWaitSync(fence, self._SYNC_FLUSH_COMMANDS_BIT, self._TIMEOUT_NS)
+        gl.glDeleteSync(fence)
 
 
 @dataclass(frozen=True)
@@ -87,6 +130,7 @@ class FrameCache:
         self._last_pixels: np.ndarray | None = None
         self._last_gaze: np.ndarray | None = None
         self.stats = CacheStats()
+        self._wait = _WaitOutsideInterpreter()
 
     def _pixels(self, params: np.ndarray) -> np.ndarray:
         """Where the moving triangles' vertices land in the frame, as the vertex shader places them."""
@@ -144,6 +188,7 @@ class FrameCache:
             r.draw(params)
         finally:
             r.fbo.scissor = None
+        self._wait()  # other Python threads run while it rasterizes
         patch = np.empty((h, w, 3), np.uint8)
         r.fbo.read_into(patch, viewport=(box.x0, box.y0, w, h), components=3, alignment=1)
         frame[box.y0 : box.y1, box.x0 : box.x1] = patch
