@@ -25,7 +25,6 @@ from aac.live.face import LiveFace, SpokenPart
 from aac.live.frames import LiveFrames
 from aac.live.overlays import OverlaySettings, OverlayState
 from aac.live.player import ClockPlayer, Segment
-from aac.live.priorities import lower_this_thread
 from aac.live.video_outputs import Mp4Recorder, OutputStatus, VideoOutput
 from avatar.motion.controls import MotionControls
 from avatar.motion.emotion import motion_energy
@@ -279,9 +278,6 @@ class LiveEngine:
 
     # -- render thread ------------------------------------------------------------------
     def _render_loop(self) -> None:
-        # below the audio and speech threads: under pressure a frame is dropped, never a sound
-        # (set before the renderer starts, so Mesa's worker threads inherit it)
-        lower_this_thread()
         try:
             frames = LiveFrames(self._make_renderer(), self.settings.overlays)
         except Exception as exc:
