@@ -1,4 +1,5 @@
-"""`aac-avatar bench render`: avatar frames per second (readback included), rig load time, neutral PSNR."""
+"""`aac-avatar bench render`: avatar frames per second (readback included), rig load time, neutral PSNR,
+and the live engine's frame path at 1280x720, whole frames against the cheaper frame (CPU per frame)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,53 @@ def _fps(renderer, frames: np.ndarray, seconds: float) -> float:
             return count / elapsed
 
 
+def _frame_path_cpu_ms(rig, ctx, frames_each: int) -> dict[str, float]:
+    """CPU ms per live frame at 1280x720 (render, overlays, the outputs' I420), idle and speaking, drawn
+    whole as before and through the cheaper frame (`aac.live.frames`), alternating in one run (best of two)."""
+    import dataclasses
+
+    import cv2
+
+    from aac.live.frame_formats import i420
+    from aac.live.frames import LiveFrames
+    from aac.live.overlays import OverlaySettings, OverlayState, draw
+    from avatar.motion.controls import MotionControls
+    from avatar.motion.generator import MotionGenerator
+    from avatar.motion.speech_motion import speech_motion
+    from avatar.render import Renderer
+    from speech.registry import get_voice
+
+    full = Renderer(rig, 1280, 720, context=ctx)
+    cached = LiveFrames(Renderer(rig, 1280, 720, context=ctx), OverlaySettings())
+    generator = MotionGenerator(30.0, MotionControls(seed=2))
+    idle = generator.frames(np.arange(frames_each) / 30)
+    utterance = get_voice("espeak:en-us").synthesize("Hello, I would like a cup of tea, please, and then a walk.")
+    generator.place(dataclasses.replace(speech_motion(utterance, 30.0, seed=1, head_amount=1.0), start_s=100.0))
+    speech = generator.frames(100 + np.arange(min(frames_each, int(utterance.duration_s * 30) - 3)) / 30)
+
+    def whole(params, state):
+        frame = full.render(params)
+        draw(frame, state, OverlaySettings())
+        cv2.cvtColor(frame, cv2.COLOR_RGB2YUV_I420)
+
+    def cheaper(params, state):
+        i420(cached.frame(params, state)[0])
+
+    best: dict[str, float] = {}
+    for _ in range(2):
+        for name, frames, caption in (("idle", idle, ""), ("speaking", speech, "Hello, I would like a cup of tea")):
+            for label, draw_frame in (("whole", whole), ("cached", cheaper)):
+                cpu = time.process_time()
+                for i, params in enumerate(frames):
+                    draw_frame(params, OverlayState(caption=caption, time_s=i / 30))
+                ms = (time.process_time() - cpu) / len(frames) * 1000
+                key = f"frame_cpu_ms_{name}_{label}_1280x720"
+                best[key] = round(min(best.get(key, ms), ms), 2)
+    full.release()
+    cached.release()
+    return best
+
+
 def measure(seconds: float, rig_path=None) -> dict[str, float | int | str]:
     """Every render figure for the default face's rig (or the rig file given)."""
     from avatar.render import Renderer, create_context, framed_photo
@@ -70,6 +118,7 @@ def measure(seconds: float, rig_path=None) -> dict[str, float | int | str]:
         figures[f"neutral_psnr_whole_frame_{key}_db"] = round(10 * np.log10(255**2 / max(mse, 1e-10)), 2)
         figures["renderer"] = renderer.gl_renderer
         renderer.release()
+    figures.update(_frame_path_cpu_ms(rig, ctx, 150 if seconds >= 1 else 20))
     figures["triangles"] = int(len(rig.face_triangles) + len(rig.interior_triangles) + sum(map(len, rig.eye_triangles)))
     figures["vertices"] = int(len(rig.positions))
     # other work on the machine slows llvmpipe directly: keep the figures' context with them
