@@ -199,7 +199,9 @@ def measure(size: tuple[int, int] | None, fps: float | None, voice_id: str | Non
             with idle:
                 time.sleep(idle_s)
             for _ in range(messages):
-                text = MESSAGES[said % len(MESSAGES)]
+                # numbered, so a message said straight was never prepared, in this spell or an earlier one
+                line = MESSAGES[said % len(MESSAGES)]
+                text = f"Number {said + 1}, {line[0].lower()}{line[1:]}"
                 composed = said % 2 == 0
                 said += 1
                 with speaking:
