@@ -55,3 +55,4 @@ def test_the_recording_takes_the_planes_and_keeps_the_colours(tmp_path):
     assert len(decoded) == 10
     error = np.abs(decoded[5].astype(int) - _picture()).mean()
     assert error < 6, f"colours changed by {error:.1f} levels on average"
+
