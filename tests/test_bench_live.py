@@ -26,13 +26,15 @@ def bench(*args, env, timeout=300):
 
 @pytest.mark.parametrize(("args", "words"), [
     (("--busy-cores", str((os.cpu_count() or 1) + 1)), f"this machine has {os.cpu_count()} cores"),
-    (("--busy-cores", "-1"), "--busy-cores -1"),
-    (("--size", "1281x720"), "must be even, e.g. 1282x720"),
+    (("--busy-cores", "-1"), "busy cores -1 is out of range"),
+    (("--size", "1281x720"), "1281 is odd; video needs even frame sizes"),
     (("--size", "100x80"), "outside what cameras and meeting apps take"),
     (("--size", "5000x3000"), "outside what cameras and meeting apps take"),
-    (("--fps", "0"), "frame rate 0 fps is outside 1 to 60"),
+    (("--fps", "0"), "frame rate 0.0 is out of range"),
+    (("--fps", "nan"), "not a finite number"),
     (("--fps", "120"), "frame rate 120 fps is outside 1 to 60"),
-    (("--messages", "0"), "--messages 1 or more"),
+    (("--messages", "0"), "count 0 is out of range"),
+    (("--minutes", "inf"), "not a finite number"),
 ])
 def test_bad_input_is_a_clear_message_before_anything_starts(env, args, words):
     done = bench(*args, env=env, timeout=60)

@@ -28,6 +28,7 @@ import time
 
 import numpy as np
 
+from aac.arguments import COUNT, DURATION_S, FPS, number, whole_number
 from aac.benches.latency import OPEN_JAW
 from aac.benches.soak import rss_mb, trend_mb_per_10_min
 from aac.commands.bench import frame_size, print_figures
@@ -279,7 +280,7 @@ def check_arguments(args: argparse.Namespace) -> str:
     from aac.live.output_limits import video_format_problem
 
     cores = os.cpu_count() or 1
-    if args.busy_cores < 0 or args.busy_cores > cores:
+    if args.busy_cores > cores:
         return (f"--busy-cores {args.busy_cores}: this machine has {cores} cores; give 0 to {cores} "
                 "(1 is a meeting app on a 2-core laptop)")
     if args.size is not None or args.fps is not None:
@@ -287,8 +288,6 @@ def check_arguments(args: argparse.Namespace) -> str:
         problem = video_format_problem(width, height, args.fps if args.fps is not None else 30.0)
         if problem:
             return problem
-    if args.minutes < 0 or args.idle_seconds <= 0 or args.messages < 1:
-        return "--minutes must be 0 or more, --idle-seconds more than 0, --messages 1 or more"
     return ""
 
 
@@ -306,12 +305,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("live", help="the live engine's CPU, drops, latency, A/V offset and memory, "
                                                 "optionally beside busy cores")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--busy-cores", type=int, default=0, help="processes spinning at full speed meanwhile")
-    parser.add_argument("--minutes", type=float, default=0.0,
+    parser.add_argument("--busy-cores", type=whole_number(0, 4096, "busy cores"), default=0,
+                        help="processes spinning at full speed meanwhile (at most this machine's cores)")
+    parser.add_argument("--minutes", type=number(0.0, 7 * 24 * 60.0, "minutes"), default=0.0,
                         help="repeat idle and speaking spells this long (at least once); 10 for memory growth")
-    parser.add_argument("--idle-seconds", type=float, default=20.0, help="each idle spell")
-    parser.add_argument("--messages", type=int, default=10, help="messages in each speaking spell (half composed)")
+    parser.add_argument("--idle-seconds", type=DURATION_S, default=20.0, help="each idle spell")
+    parser.add_argument("--messages", type=COUNT, default=10, help="messages in each speaking spell (half composed)")
     parser.add_argument("--size", type=frame_size, default=None, help="frame size, WIDTHxHEIGHT (default: profile's)")
-    parser.add_argument("--fps", type=float, default=None, help="frames per second (default: the profile's)")
+    parser.add_argument("--fps", type=FPS, default=None, help="frames per second (default: the profile's)")
     parser.add_argument("--voice", help="the voice (default: the default profile's)")
     parser.set_defaults(func=run)
