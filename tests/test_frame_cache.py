@@ -3,7 +3,7 @@
 Stated look: a frame drawn by the cache is the full render (here identical; at least 60 dB);
 the frames shown when still frames are skipped keep at least 45 dB over the whole picture and
 40 dB inside the head's rectangle, at the test's 640x360 (at 1280x720 the same sub-pixel
-threshold is a smaller share of the face: 55 and 49 dB measured on 5 s of idle motion).
+threshold is a smaller share of the face: 54.5 and 48 dB at worst over 10 s of idle motion).
 """
 
 from __future__ import annotations
