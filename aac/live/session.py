@@ -80,7 +80,7 @@ def open_outputs(loaded: LoadedProfile, settings: EngineSettings, voice: Voice, 
         camera = VirtualCameraOutput(settings.width, settings.height, settings.fps,
                                      device=outputs.camera_device, backend=choice.camera_backend)
         opened.video.append(camera)
-        opened.camera_on = camera.error is None
+        opened.camera_on = not camera.error
         opened.notes.append("camera: " + (f"off ({camera.error})" if camera.error else f"on ({camera.device})"))
     if choice.preview:
         window = PreviewWindow(settings.width, settings.height)
