@@ -210,10 +210,21 @@ class PredictionSection(Section):
 
 
 class ListeningSection(Section):
-    """Captions of the conversation partner (vosk). Off while no model path is set."""
+    """Captions of the conversation partner, recognized offline. Off until `enabled`; nothing heard is stored."""
 
-    vosk_model_path: str | None = None
-    input_device: str | None = None
+    enabled: bool = Field(False, description="show what the other side says, and offer its words")
+    source: str = Field("meeting", min_length=1, description='"meeting" (the speakers\' sound), "microphone", '
+                        "or a sound source's name")
+    engine: Literal["whisper", "vosk"] | None = Field(
+        None, description="whisper (English, shipped) or vosk; none: vosk when vosk_model_path is set, else whisper")
+    vosk_model_path: str | None = Field(None, description="an unpacked vosk model folder (relative to the profile)")
+    language: str | None = Field(None, description="what the partner speaks; none means the profile's language")
+    input_device: str | None = Field(None, description='which microphone, for source "microphone"; none: the default')
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        return None if value is None else check_language(value)
 
 
 class ConsentSection(Section):

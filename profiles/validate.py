@@ -261,7 +261,8 @@ def folder_problems(
         if not (folder / clip).is_file():
             add(("voice", "reference_clips", index), f"the reference clip {clip!r} is not in the profile folder",
                 "copy the recording there, or choose clips with `aac-avatar voices use VOICE --reference FILE`")
-    if profile.listening.vosk_model_path and not Path(profile.listening.vosk_model_path).expanduser().is_dir():
+    vosk_model = profile.listening.vosk_model_path
+    if vosk_model and not (folder / Path(vosk_model).expanduser()).is_dir():  # relative to the profile, or absolute
         add(
             ("listening", "vosk_model_path"),
             f"no folder {profile.listening.vosk_model_path!r}",

@@ -123,12 +123,17 @@ class Window:
         self._frame = None
         self._display_version = 0
         self._waiting_for, self._waiting_since = 0, 0.0
+        from aac.ui.listening import start_captions
+
+        self.captions = start_captions(profile, loaded.directory, engine)  # None unless listening is on
 
     def step(self, now_s: float) -> None:
         """Handle waiting events, let time pass, and draw one frame."""
         import pygame as pg
 
         app, engine = self.app, self.engine
+        if self.captions is not None:
+            self.captions.deliver(app.model)  # what the partner said, on this (the UI) thread
         for event in pg.event.get():
             app.handle(event, now_s)
         app.tick(now_s)
@@ -177,6 +182,8 @@ class Window:
         import pygame as pg
 
         self.app.model.settle()
+        if self.captions is not None:
+            self.captions.close()
         if self.cues is not None:
             self.cues.close()
         pg.display.quit()
