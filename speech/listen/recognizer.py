@@ -85,7 +85,7 @@ class PhraseRecognizer(abc.ABC):
     def transcribe(self, phrase: PhraseAudio) -> Caption | None:
         """The caption of one phrase (None when nothing was understood)."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - most models need nothing done; one that does overrides it
         """Release the model."""
 
 

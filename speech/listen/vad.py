@@ -2,11 +2,12 @@
 
 Frames of 20 ms are called speech when they are well above the noise floor: the quietest frame of
 the last `floor_window_s` (a voice always pauses within that, a fan or hum never does, so the floor
-learns the room and not the voice). A phrase starts at the first loud frame (with a little sound before it, so a soft first
-consonant is kept) and ends after `end_silence_s` without a loud frame: that pause is what a caption
-waits for after the partner stops. Phrases shorter than `min_speech_s` of loud frames (a click, a
-cough, a door) are dropped, and so is a steady sound (a fan switched on: speech rises and falls with
-its syllables, by far more than `min_swing_db`); a phrase longer than `max_phrase_s` is cut at its next quiet frame.
+learns the room and not the voice). A phrase starts at the first loud frame (with a little sound
+before it, so a soft first consonant is kept) and ends after `end_silence_s` without a loud frame:
+that pause is what a caption waits for after the partner stops. Phrases shorter than `min_speech_s`
+of loud frames (a click, a cough, a door) are dropped, and so is a steady sound (a fan switched on:
+speech rises and falls with its syllables, by far more than `min_swing_db`); a phrase longer than
+`max_phrase_s` is cut at its next quiet frame.
 """
 
 from __future__ import annotations

@@ -69,6 +69,7 @@ class VoskRecognizer(PhraseRecognizer):
         text = " ".join(result.get("text", "").split())
         if not text:
             return None
-        words = tuple(HeardWord(w["word"], round(phrase.start_s + float(w["start"]), 3), round(phrase.start_s + float(w["end"]), 3))
+        words = tuple(HeardWord(w["word"], round(phrase.start_s + float(w["start"]), 3),
+                                round(phrase.start_s + float(w["end"]), 3))
                       for w in result.get("result", ()))
         return Caption(text, phrase.start_s, phrase.end_s, True, words if self.words else ())

@@ -39,8 +39,9 @@ class WhisperRecognizer(PhraseRecognizer):
                  segmenter: EnergySegmenter | None = None) -> None:
         super().__init__(segmenter, words)
         if not language.lower().startswith("en"):
-            raise ListenError(f"the shipped captions model (Whisper tiny.en) understands English only, not {language!r}; "
-                              "for other languages set listening.engine: vosk and listening.vosk_model_path")
+            raise ListenError(f"the shipped captions model (Whisper tiny.en) understands English only, not "
+                              f"{language!r}; for other languages set listening.engine: vosk and "
+                              "listening.vosk_model_path")
         path = model_path or bundled_model_path()
         try:
             from faster_whisper import WhisperModel
