@@ -146,3 +146,36 @@ def test_vosk_captions_with_a_real_model():
     start, end = spans[0]
     words = captions[0].words
     assert words and start - 0.3 <= words[0].start_s < words[-1].end_s <= end + 0.3
+
+
+# -- aac-avatar listen ---------------------------------------------------------------------------------------------
+def _aac(*args, cwd):
+    import os
+    import subprocess
+
+    return subprocess.run([sys.executable, "-m", "aac", *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "AAC_AVATAR_PROFILES_DIR": str(cwd / "profiles")}, timeout=120)
+
+
+def test_listen_command_prints_what_a_recording_says(tmp_path, espeak):
+    import json
+
+    import soundfile as sf
+
+    audio, rate, spans = conversation(espeak, SENTENCES[:2])
+    sf.write(tmp_path / "call.wav", audio, rate)
+    shown = _aac("listen", str(tmp_path / "call.wav"), cwd=tmp_path)
+    assert shown.returncode == 0 and shown.stderr == "", shown.stderr
+    lines = shown.stdout.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("0:00.") and "water" in lines[0] and "park" in lines[1]
+    timed = json.loads(_aac("listen", str(tmp_path / "call.wav"), "--json", cwd=tmp_path).stdout)
+    assert [round(c["start_s"]) for c in timed["captions"]] == [round(s) for s, _ in spans]
+    assert word_error_rate(" ".join(SENTENCES[:2]), " ".join(w["text"] for c in timed["captions"]
+                                                            for w in c["words"])) <= 0.1
+    (tmp_path / "notes.txt").write_text("not audio")
+    for args, message in ((["notes.txt"], "not a readable audio file"),
+                          (["call.wav", "--vosk-model", "."], "not a vosk model"),
+                          (["call.wav", "--language", "fr"], "English only")):
+        failed = _aac("listen", *[str(tmp_path / a) if a.endswith((".txt", ".wav")) else a for a in args],
+                      cwd=tmp_path)
+        assert failed.returncode == 2 and message in failed.stderr and "Traceback" not in failed.stderr
