@@ -8,7 +8,9 @@ sentences for the person; captions to `on_caption`. Both are called on the liste
 
 from __future__ import annotations
 
+import os
 import queue
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +21,10 @@ import numpy as np
 from speech.listen.capture import Capture, resolve_source
 from speech.listen.gate import OwnVoiceGate
 from speech.listen.recognizer import MODEL_RATE_HZ, Caption, ListenError, Recognizer, open_recognizer
+
+# Listening yields to the live avatar when both want the CPU: the call's video keeps its frames and a
+# caption comes a little later. Threads made by the listening thread (capture, the model's) inherit it.
+LISTEN_NICE = 5
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,7 @@ class Listener:
         self._thread.start()
 
     def _run(self) -> None:
+        _lower_priority()
         recognizer = None
         try:
             try:
@@ -99,3 +106,14 @@ class Listener:
         self._chunks.put(None)
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+def _lower_priority() -> None:
+    """This thread (and those it starts) at LISTEN_NICE: on Linux a thread's nice value is its own."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + LISTEN_NICE)
+    except OSError:
+        pass  # not allowed here: listening runs at the app's priority

@@ -61,6 +61,7 @@ class WhisperRecognizer(PhraseRecognizer):
             audio = resample_poly(audio, MODEL_RATE_HZ, phrase.sample_rate_hz).astype(np.float32)
         segments, _ = self.model.transcribe(
             audio, language="en", beam_size=1, vad_filter=False,  # the phrase is already speech
+            temperature=0.0,  # no re-decoding at higher temperatures: a caption's cost stays one pass
             condition_on_previous_text=False, without_timestamps=not self.words, word_timestamps=self.words,
         )
         texts, words = [], []
