@@ -179,3 +179,41 @@ def test_listen_command_prints_what_a_recording_says(tmp_path, espeak):
         failed = _aac("listen", *[str(tmp_path / a) if a.endswith((".txt", ".wav")) else a for a in args],
                       cwd=tmp_path)
         assert failed.returncode == 2 and message in failed.stderr and "Traceback" not in failed.stderr
+
+
+# -- the profile's listening section -------------------------------------------------------------------------------
+def test_listening_settings_from_the_profile(tmp_path):
+    from pydantic import ValidationError
+
+    from aac.ui.listening import listen_settings, start_captions
+    from profiles.schema import ListeningSection, Profile
+
+    profile = Profile(name="a", language="en-GB")
+    assert not profile.listening.enabled and start_captions(profile, tmp_path, None) is None  # off until turned on
+    settings = listen_settings(profile, tmp_path)
+    assert (settings.engine, settings.source, settings.language, settings.vosk_model) == ("whisper", "meeting",
+                                                                                         "en-GB", None)
+    profile.listening = ListeningSection(enabled=True, vosk_model_path="models/vosk-de", language="de")
+    settings = listen_settings(profile, tmp_path)
+    assert settings.engine == "vosk" and settings.language == "de"
+    assert settings.vosk_model == tmp_path / "models/vosk-de"
+    profile.listening = ListeningSection(vosk_model_path="/srv/vosk-model", engine="whisper")
+    assert listen_settings(profile, tmp_path).engine == "whisper"
+    assert listen_settings(profile, tmp_path).vosk_model == Path("/srv/vosk-model")
+    for bad in ({"engine": "google"}, {"language": "english please"}, {"source": ""}, {"keep": True}):
+        with pytest.raises(ValidationError):
+            ListeningSection(**bad)
+
+
+def test_profile_check_finds_a_missing_vosk_folder_relative_to_the_profile(tmp_path):
+    from profiles.validate import check_file
+
+    folder = tmp_path / "anna"
+    (folder / "models" / "vosk-de").mkdir(parents=True)
+    path = folder / "profile.yaml"
+    path.write_text("name: anna\nlistening:\n  enabled: true\n  vosk_model_path: models/vosk-de\n")
+    profile, problems = check_file(path)
+    assert profile is not None and problems == []
+    path.write_text("name: anna\nlistening:\n  enabled: true\n  vosk_model_path: models/vosk-en\n")
+    _, problems = check_file(path)
+    assert len(problems) == 1 and problems[0].line == 4 and "vosk-en" in problems[0].message

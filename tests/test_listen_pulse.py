@@ -184,3 +184,38 @@ def test_app_shows_captions_offers_their_words_and_not_its_own_voice(app_window)
     threading.Thread(target=say_to, args=("test_speakers", partner, later), daemon=True).start()
     assert run_until(window, lambda: "flowers" in model.partner_caption.lower(), 20), model.partner_caption
     assert "tea" not in model.partner_caption and "plan" not in model.partner_caption
+
+
+@pytest.mark.parametrize("listening, message", [
+    ({"vosk_model_path": "models/vosk-en"}, "no such folder"),
+    ({"engine": "vosk"}, "no listening.vosk_model_path"),
+    ({"source": "microphone"}, "no microphone found"),
+    ({"language": "fr-FR"}, "English only"),
+])
+def test_a_listening_problem_is_shown_on_the_board_and_the_rest_works(pulse_server, tmp_path, listening, message):
+    from aac.ui.app import App
+    from aac.ui.listening import PartnerCaptions, listen_settings
+    from aac.ui.run import build_model
+    from profiles.schema import DisplaySection
+    from profiles.store import ProfileStore
+    from tests.test_ui_model import Recorder
+
+    store = ProfileStore(tmp_path / "profiles")
+    profile = store.open("default").profile.model_copy(deep=True)
+    profile.name = "someone"
+    profile.listening = profile.listening.model_copy(update={"enabled": True, **listening})
+    store.save(profile)
+    loaded = store.open("someone")
+    speaker = Recorder()
+    model = build_model(store, loaded, speaker).model
+    captions = PartnerCaptions(listen_settings(loaded.profile, loaded.directory))
+    captions.start()
+    assert captions.listener.ready.wait(30)
+    captions.deliver(model)
+    app = App(model, profile.access, DisplaySection(), (1280, 800))
+    app.tick(0.0)
+    assert message in app.status_line() and app.status_line().startswith("Captions are off: ")
+    captions.close()
+    model.add_words("hello")
+    model.speak()
+    assert speaker.said == [("Hello", "neutral")]
