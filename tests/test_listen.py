@@ -217,3 +217,13 @@ def test_profile_check_finds_a_missing_vosk_folder_relative_to_the_profile(tmp_p
     path.write_text("name: anna\nlistening:\n  enabled: true\n  vosk_model_path: models/vosk-en\n")
     _, problems = check_file(path)
     assert len(problems) == 1 and problems[0].line == 4 and "vosk-en" in problems[0].message
+
+
+def test_a_long_caption_shows_its_newest_words():
+    from aac.ui.listening import caption_tail
+
+    assert caption_tail("Shall we meet at the aquarium?") == "Shall we meet at the aquarium?"
+    long = " ".join(["and then we went to the market"] * 6) + " to buy apples."
+    shown = caption_tail(long)
+    assert shown.startswith("…") and shown.endswith("to buy apples.") and len(shown) <= 91
+    assert shown[1:].split(" ")[0] in long.split(" ")  # cut at a word

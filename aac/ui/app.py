@@ -15,6 +15,7 @@ from aac.access.keyboard_nav import KeyboardNavigator
 from aac.access.scanning import Scanner, ScanSettings
 from aac.access.touch import hit
 from aac.ui.layout import EMOTIONS, LayoutSettings, Screen, layout_screen
+from aac.ui.listening import caption_tail
 from aac.ui.model import AppModel
 from profiles.schema import AccessSection, DisplaySection
 
@@ -345,5 +346,5 @@ class App:
         if engine_problems:
             return engine_problems[-1]
         if self.model.partner_caption:
-            return f"They said: {self.model.partner_caption}"
+            return f"They said: {caption_tail(self.model.partner_caption)}"
         return ""

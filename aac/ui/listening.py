@@ -13,6 +13,17 @@ from profiles.schema import Profile
 from speech.listen.listener import Listener, ListenSettings
 from speech.listen.recognizer import Caption
 
+CAPTION_SHOWN_CHARS = 90  # about one line of the status line at a readable size on a laptop screen
+
+
+def caption_tail(text: str, limit: int = CAPTION_SHOWN_CHARS) -> str:
+    """A long caption's newest words (what the person is reading for), cut at a word: the status line
+    would otherwise shrink the whole phrase to an unreadable size."""
+    if len(text) <= limit:
+        return text
+    tail = text[-limit:]
+    return "…" + (tail.split(" ", 1)[1] if " " in tail else tail)
+
 
 def listen_settings(profile: Profile, folder: Path | None) -> ListenSettings:
     """What the profile asks to hear, and with what: a vosk model path is relative to the profile's folder."""

@@ -120,6 +120,15 @@ def save_screenshots(folder: Path, boards_file: Path | None = None) -> list[Path
         app, painter = app_for("touch", boards=imported)
         shoot("imported-" + boards_file.stem, app, painter)
 
+    app, painter = app_for("touch")  # partner captions: what the other side said, and its words offered
+    app.model.heard("Shall we meet at the aquarium on Saturday?")
+    for letter in "Yes, at the aq":
+        app.model.type_key(letter)
+    shoot("partner-caption", app, painter)
+    app.model.heard("and then after the meeting we could all go for lunch at the little Italian place on the corner "
+                    "near the station, if the weather is good")
+    shoot("partner-caption-long", app, painter)
+
     app, painter = app_for("touch")
     for phrase in ("Thank you.", "Can you hear me?", "I have a question about the plan."):
         app.model.say_phrase(phrase)
