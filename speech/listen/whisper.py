@@ -60,7 +60,8 @@ class WhisperRecognizer(PhraseRecognizer):
         if phrase.sample_rate_hz != MODEL_RATE_HZ:
             audio = resample_poly(audio, MODEL_RATE_HZ, phrase.sample_rate_hz).astype(np.float32)
         segments, _ = self.model.transcribe(
-            audio, language="en", beam_size=1, vad_filter=False,  # the phrase is already speech
+            audio, language="en", vad_filter=False,  # the phrase is already speech
+            beam_size=5,  # on the product's espeak voices: 20% -> 15% word errors, for about 5% more CPU
             temperature=0.0,  # no re-decoding at higher temperatures: a caption's cost stays one pass
             condition_on_previous_text=False, without_timestamps=not self.words, word_timestamps=self.words,
         )
