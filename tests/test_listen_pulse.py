@@ -219,3 +219,34 @@ def test_a_listening_problem_is_shown_on_the_board_and_the_rest_works(pulse_serv
     model.add_words("hello")
     model.speak()
     assert speaker.said == [("Hello", "neutral")]
+
+
+def test_scanning_cues_on_the_speakers_are_not_captioned(pulse_server, tmp_path):
+    from aac.ui.engine_link import CueSpeaker
+    from aac.ui.listening import PartnerCaptions
+    from aac.ui.run import build_model
+    from profiles.store import ProfileStore
+    from tests.test_ui_model import Recorder
+
+    cues = CueSpeaker("test_speakers")
+    captions = PartnerCaptions(ListenSettings(source="meeting"), engine=None, cues=cues)
+    heard_ungated: list = []
+    control = Listener(ListenSettings(source="meeting"), heard_ungated.append, print)
+    captions.start()
+    control.start()
+    assert captions.listener.ready.wait(30) and control.ready.wait(30)
+    time.sleep(0.5)
+    cues.say("Please repeat that more slowly.")  # a quick phrase's label, spoken as a scanning cue
+    deadline = time.monotonic() + 15
+    while not heard_ungated and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)
+    model = build_model(ProfileStore(tmp_path / "profiles"), ProfileStore(tmp_path / "profiles").open("default"),
+                        Recorder(), keep=False).model
+    notes_before = list(model.notes)
+    assert captions.deliver(model) == 0
+    captions.close()
+    control.stop()
+    cues.close()
+    assert heard_ungated, "the cue did not reach the speakers' monitor"
+    assert model.partner_caption == "" and model.notes == notes_before

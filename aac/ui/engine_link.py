@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 
 from aac.live.engine import LiveEngine
 from aac.ui.model import HistoryEntry, Persistence
@@ -105,6 +106,7 @@ class CueSpeaker:
         self._voice_id = voice_id
         self._queue: queue.Queue[str | None] = queue.Queue(maxsize=1)
         self.problem: str | None = None
+        self.sounding_until = 0.0  # monotonic time the last cue written ends (partner captions must not hear it)
         self._thread = threading.Thread(target=self._run, name="cues", daemon=True)
         self._thread.start()
 
@@ -118,6 +120,10 @@ class CueSpeaker:
             self._queue.put_nowait(label)
         except queue.Full:
             pass
+
+    def sounding(self) -> bool:
+        """Whether a cue may be playing now."""
+        return time.monotonic() < self.sounding_until
 
     def close(self) -> None:
         """Stop the cue thread."""
@@ -145,7 +151,10 @@ class CueSpeaker:
                 if label is None:
                     return
                 try:
-                    output.write(voice.synthesize(label).audio)
+                    audio = voice.synthesize(label).audio
+                    start = max(time.monotonic(), self.sounding_until)
+                    self.sounding_until = start + len(audio) / voice.sample_rate_hz + output.latency_s()
+                    output.write(audio)
                 except Exception as exc:
                     self.problem = f"a spoken cue failed: {exc}"
         finally:

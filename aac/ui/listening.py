@@ -41,11 +41,15 @@ def listen_settings(profile: Profile, folder: Path | None) -> ListenSettings:
 class PartnerCaptions:
     """Listening for one app session: `start()`, `deliver(model)` each frame, `close()`."""
 
-    def __init__(self, settings: ListenSettings, engine=None, listener_factory=Listener) -> None:
+    def __init__(self, settings: ListenSettings, engine=None, cues=None, listener_factory=Listener) -> None:
         self._captions: queue.Queue[Caption] = queue.Queue()
         self._problems: queue.Queue[str] = queue.Queue()
-        # the aid's own voice plays while the engine's player is busy: never captioned as the partner
-        speaking = (lambda: engine.player.busy()) if engine is not None else None
+
+        def speaking() -> bool:
+            # the aid's own voice (the engine's player is busy) and its scanning cues on the speakers are
+            # never captioned as the partner
+            return (engine is not None and engine.player.busy()) or (cues is not None and cues.sounding())
+
         self.listener = listener_factory(settings, self._captions.put, self._problems.put, speaking)
 
     def start(self) -> None:
@@ -76,10 +80,11 @@ class PartnerCaptions:
         self.listener.stop()
 
 
-def start_captions(profile: Profile, folder: Path | None, engine) -> PartnerCaptions | None:
-    """Partner captions for the app when the profile turns listening on (None when it is off)."""
+def start_captions(profile: Profile, folder: Path | None, engine, cues=None) -> PartnerCaptions | None:
+    """Partner captions for the app when the profile turns listening on (None when it is off). `engine` and
+    `cues` (a CueSpeaker) say when the aid itself is making sound."""
     if not profile.listening.enabled:
         return None
-    captions = PartnerCaptions(listen_settings(profile, folder), engine)
+    captions = PartnerCaptions(listen_settings(profile, folder), engine, cues)
     captions.start()
     return captions

@@ -125,7 +125,7 @@ class Window:
         self._waiting_for, self._waiting_since = 0, 0.0
         from aac.ui.listening import start_captions
 
-        self.captions = start_captions(profile, loaded.directory, engine)  # None unless listening is on
+        self.captions = start_captions(profile, loaded.directory, engine, self.cues)  # None unless listening is on
 
     def step(self, now_s: float) -> None:
         """Handle waiting events, let time pass, and draw one frame."""
