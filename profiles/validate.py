@@ -268,6 +268,16 @@ def folder_problems(
             f"no folder {profile.listening.vosk_model_path!r}",
             "give the folder of an unpacked vosk model, or remove the setting",
         )
+    listening = profile.listening
+    heard_language = listening.language or profile.language
+    uses_whisper = listening.engine == "whisper" or (listening.engine is None and not vosk_model)
+    if listening.enabled and uses_whisper and not heard_language.lower().startswith("en"):
+        add(
+            ("listening", "language"),
+            f"captions in {heard_language!r} need a vosk model: the shipped model (Whisper tiny.en) knows English only",
+            "set listening.vosk_model_path to an unpacked vosk model folder for that language, or "
+            "listening.language: en",
+        )
     return sorted(problems, key=lambda p: p.line or 0)
 
 

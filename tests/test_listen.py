@@ -227,3 +227,14 @@ def test_a_long_caption_shows_its_newest_words():
     shown = caption_tail(long)
     assert shown.startswith("…") and shown.endswith("to buy apples.") and len(shown) <= 91
     assert shown[1:].split(" ")[0] in long.split(" ")  # cut at a word
+
+
+def test_profile_check_says_whisper_knows_english_only(tmp_path):
+    from profiles.validate import check_file
+
+    path = tmp_path / "profile.yaml"
+    path.write_text("name: jo\nlanguage: de-DE\nlistening:\n  enabled: true\n")
+    _, problems = check_file(path)
+    assert len(problems) == 1 and "knows English only" in problems[0].message and "vosk" in problems[0].fix
+    path.write_text("name: jo\nlanguage: de-DE\nlistening:\n  enabled: true\n  language: en-GB\n")
+    assert check_file(path)[1] == []
