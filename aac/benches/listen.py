@@ -106,6 +106,11 @@ def _thread_cpu_s() -> dict[int, float]:
     return result
 
 
+def _rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+
+
 def _play(sink: str, audio, rate: int) -> float:
     """Play `audio` into `sink` from another process (its CPU is not ours); when its last sample was played."""
     subprocess.run(["pacat", "--playback", f"--device={sink}", "--format=float32le", f"--rate={rate}",
@@ -160,6 +165,7 @@ def _live(seconds: float, rounds: int) -> dict:
             into["frames"] += (s1.frames_rendered - s0.frames_rendered) + (s1.frames_dropped - s0.frames_dropped)
 
         lags: list[float] = []
+        rss_added: list[float] = []
         alone = {"cpu": 0.0, "wall": 0.0, "dropped": 0, "frames": 0}
         partner_only = {"cpu": 0.0, "wall": 0.0, "dropped": 0, "frames": 0}
         listening = {"cpu": 0.0, "wall": 0.0, "dropped": 0, "frames": 0, "listen_cpu": 0.0}
@@ -184,12 +190,14 @@ def _live(seconds: float, rounds: int) -> dict:
             measure(lambda: time.sleep(seconds), alone)
             measure(lambda: conversation(listened=False), partner_only)
             before = set(_thread_cpu_s())
+            rss0 = _rss_mb()
             listener = Listener(ListenSettings(source="meeting"), lambda c: heard.append((time.monotonic(), c.text)),
                                 problems.append, speaking=engine.player.busy)
             listener.start()
             if not listener.ready.wait(60) or problems:
                 raise RuntimeError(f"listening did not start: {problems}")
             time.sleep(0.5)
+            rss_added.append(_rss_mb() - rss0)
             listen_cpu0 = sum(v for k, v in _thread_cpu_s().items() if k not in before)
             measure(conversation, listening)
             listening["listen_cpu"] += sum(v for k, v in _thread_cpu_s().items() if k not in before) - listen_cpu0
@@ -212,6 +220,7 @@ def _live(seconds: float, rounds: int) -> dict:
         "caption_lag_s_max": round(max(lags), 3) if lags else None,
         "partner_phrases_captioned": len(lags),
         "listening_cpu_cores": round(listening["listen_cpu"] / listening["wall"], 3),
+        "listening_memory_mb": round(rss_added[0], 1) if rss_added else None,  # the first start: model loaded
         "process_cpu_cores_engine_alone": round(alone["cpu"] / alone["wall"], 3),
         "process_cpu_cores_engine_and_listening": round(listening["cpu"] / listening["wall"], 3),
         "engine_dropped_frames_ratio_alone": round(alone["dropped"] / max(1, alone["frames"]), 5),
