@@ -26,6 +26,8 @@ from aac.live.frames import LiveFrames
 from aac.live.overlays import OverlaySettings, OverlayState
 from aac.live.player import ClockPlayer, Segment
 from aac.live.video_outputs import Mp4Recorder, OutputStatus, VideoOutput
+from aac.provenance.audio_mark import mark_audio
+from aac.provenance.frame_mark import FrameMarker
 from avatar.motion.controls import MotionControls
 from avatar.motion.emotion import motion_energy
 from avatar.motion.speech_motion import speech_motion
@@ -255,7 +257,8 @@ class LiveEngine:
                     motion = speech_motion(utterance, self.settings.fps, seed=controls.seed + message.id,
                                            head_amount=head, lipsync=utterance.meta.get("lipsync"))
                     part = SpokenPart(motion, utterance.text, utterance.words, message.emotion, message.intensity)
-                    self.player.queue(message.id, utterance.audio, on_start=self._placer(message.id, part))
+                    audio = mark_audio(utterance.audio, utterance.sample_rate_hz)  # the voice's AI mark
+                    self.player.queue(message.id, audio, on_start=self._placer(message.id, part))
             except Exception as exc:  # a voice failing on one message must not end the session
                 self.problems.append(f"could not speak message {message.id}: {exc}")
             # wait until it has played (or was cut), so stop/skip know what is current
@@ -279,7 +282,8 @@ class LiveEngine:
     # -- render thread ------------------------------------------------------------------
     def _render_loop(self) -> None:
         try:
-            frames = LiveFrames(self._make_renderer(), self.settings.overlays)
+            # every frame drawn carries the invisible AI mark, whatever output it goes to (issue 16)
+            frames = LiveFrames(self._make_renderer(), self.settings.overlays, mark=FrameMarker().mark)
         except Exception as exc:
             self.problems.append(f"the renderer could not start: {exc}")
             return

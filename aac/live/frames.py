@@ -12,6 +12,8 @@ costs its blending once per word, not once per frame.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from aac.live.frame_formats import as_frame
@@ -29,9 +31,11 @@ def overlay_key(state: OverlayState, settings: OverlaySettings) -> tuple:
 class LiveFrames:
     """Frames for the render loop: `frame(params, state)` -> (frame, whether it is new)."""
 
-    def __init__(self, renderer, overlays: OverlaySettings) -> None:
+    def __init__(self, renderer, overlays: OverlaySettings,
+                 mark: Callable[[np.ndarray], np.ndarray] | None = None) -> None:
         self.cache = FrameCache(renderer)
         self.overlays = overlays
+        self._mark = mark  # the invisible AI mark (aac.provenance), added to each frame drawn
         self._frame: np.ndarray | None = None
         self._key: tuple | None = None
         self._region: Region | None = None  # what the previous frame drew of the face
@@ -45,6 +49,9 @@ class LiveFrames:
             self.reused += 1
             return self._frame, False
         frame = as_frame(self.cache.render(params))
+        if self._mark is not None:
+            # before the overlays, so that overlays copied from the previous frame match it exactly
+            self._mark(frame)
         region = self.cache.last_region
         if key == self._key and self._frame is not None and not any(
                 _overlap(r, region) or _overlap(r, self._region) for r in self._overlay_rects):

@@ -16,6 +16,9 @@ from aac.live.engine import EngineSettings
 from aac.live.face import LiveFace, SpokenPart
 from aac.live.overlays import OverlayState, draw
 from aac.live.video_file import STRICT, VideoFileError, discard, even_size_filter, put_in_place, temp_beside
+from aac.provenance.audio_mark import mark_audio
+from aac.provenance.frame_mark import FrameMarker
+from aac.provenance.manifest import sign_file
 from avatar.motion.emotion import motion_energy
 from avatar.motion.speech_motion import speech_motion
 from speech.voice import Voice
@@ -51,7 +54,7 @@ def render_message(
     if len(pieces) == 1:
         raise ValueError("nothing to say: the text is empty")
     pieces.append(np.zeros(int(TAIL_S * rate), np.float32))
-    audio = np.concatenate(pieces)
+    audio = mark_audio(np.concatenate(pieces), rate)  # the voice says it is the avatar's too
     duration_s = len(audio) / rate
     n_frames = int(np.ceil(duration_s * settings.fps))
     path = Path(path)
@@ -65,6 +68,7 @@ def render_message(
                 wav.setframerate(rate)
                 wav.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
             _encode(renderer, face, settings, n_frames, wav_path, temp, path)
+        sign_file(temp, title=path.name)  # C2PA credentials (synthetic, by aac-avatar), before it is in place
         put_in_place(temp, path)
     except BaseException:
         discard(temp)
@@ -90,11 +94,13 @@ def _encode(renderer, face: LiveFace, settings: EngineSettings, n_frames: int, w
     # a bar on long work only (over about ten seconds of video): short renders stay one line
     bar = tqdm(total=n_frames, unit="frame", desc="rendering", file=sys.stderr, leave=False,
                disable=n_frames < PROGRESS_FROM_FRAMES)
+    marker = FrameMarker()
     try:
         for k in range(n_frames):
             t = k / settings.fps
             frame = renderer.render(face.params(t))
             draw(frame, OverlayState(caption=face.caption(t), time_s=t), settings.overlays)
+            marker.mark(frame)  # the invisible AI mark (issue 16)
             ffmpeg.stdin.write(np.ascontiguousarray(frame).tobytes())
             bar.update(1)
     except BrokenPipeError:

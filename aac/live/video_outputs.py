@@ -283,6 +283,9 @@ class Mp4Recorder(VideoOutput):
             why = (problem or done.stderr.strip())[-300:]
             self.error = f"could not write {self.path} ({why}); what was recorded is kept in {self._tmp}"
             raise VideoFileError(self.error)
+        from aac.provenance.manifest import sign_file
+
+        sign_file(temp, title=self.path.name)  # C2PA credentials (synthetic, by aac-avatar), before it is in place
         put_in_place(temp, self.path)
         shutil.rmtree(self._tmp, ignore_errors=True)
 

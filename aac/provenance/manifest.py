@@ -12,6 +12,7 @@ import io
 import json
 import logging
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,8 +96,9 @@ def _signer(identity: SigningIdentity):
     return c2pa.Signer.from_info(c2pa.C2paSignerInfo(b"es256", identity.chain_pem, identity.key_pem, None))
 
 
-def sign_file(path: Path, consent_on_record: bool = True) -> None:
-    """Replace `path` (mp4, wav, png, jpg) by the same file carrying a signed C2PA manifest."""
+def sign_file(path: Path, consent_on_record: bool = True, title: str | None = None) -> None:
+    """Replace `path` (mp4, wav, png, jpg) by the same file carrying a signed C2PA manifest (same permissions).
+    `title`: the file's name in the manifest (default: its own; a temporary file gives its final one)."""
     import c2pa
 
     path = Path(path)
@@ -104,11 +106,12 @@ def sign_file(path: Path, consent_on_record: bool = True) -> None:
     if mime is None:
         raise ManifestError(f"{path}: C2PA cannot be written into {path.suffix or 'this'} files")
     identity = signing_identity()
-    builder = c2pa.Builder(manifest_definition(path.name, consent_on_record))
+    builder = c2pa.Builder(manifest_definition(title or path.name, consent_on_record))
     temp = path.with_name(f".{path.name}.c2pa-tmp")
     try:
         with open(path, "rb") as source, open(temp, "w+b") as dest:
             builder.sign(_signer(identity), mime, source, dest)
+        os.chmod(temp, stat.S_IMODE(os.stat(path).st_mode))  # an owner-only recording stays owner-only
         os.replace(temp, path)
     except c2pa.C2paError as exc:
         raise ManifestError(f"{path}: the content credentials could not be written ({exc})") from None
