@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from profiles.bundled_faces import default_face
+from profiles.consent import consent_problem
 from profiles.errors import ProfileError
 from profiles.store import LoadedProfile, ProfileStore
 
@@ -23,11 +24,11 @@ def face_files(loaded: LoadedProfile, for_calls: bool = True) -> tuple[Path, Pat
         except ValueError as exc:  # the schema checks this on load; a face removed since is still told plainly
             raise ProfileError(f"{loaded.directory / 'profile.yaml'}: avatar.default_face: {exc}") from None
         return face.photo_path, face.rig_path
-    if for_calls and not loaded.profile.consent.agreed:
+    problem = consent_problem(loaded.profile, loaded.directory) if for_calls else None
+    if problem is not None:
         raise ProfileError(
-            f"{loaded.directory / 'profile.yaml'}: the profile has a photo but no consent is recorded, so its face "
-            "is not animated. Fix: once the person pictured (or their guardian) agrees, set consent.agreed: true "
-            "and consent.agreed_by (or run `aac-avatar profile new`); or remove avatar.photo to use the default face"
+            f"{loaded.directory / 'profile.yaml'}: {problem.message}, so its face is not animated for calls or "
+            f"recordings. Fix: {problem.fix}"
         )
     return loaded.photo_path, loaded.rig_path
 

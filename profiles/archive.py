@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from profiles.atomic import DIR_MODE, fsync_dir, make_private_dir, write_atomic
+from profiles.consent import PHOTO_STEM
 from profiles.errors import ProfileError, ProfileProblemsError
 from profiles.recovery import REPLACED_PREFIX, STAGING_PREFIX, work_prefix
-from profiles.schema import check_profile_name
+from profiles.schema import Profile, check_profile_name
 from profiles.store import BACKUP_FILE, PROFILE_FILE, ProfileStore, profile_to_yaml
 from profiles.validate import parse_profile
 
@@ -34,6 +35,17 @@ class ArchiveLimits:
     max_member_bytes: int = 64 << 20
     max_total_bytes: int = 1 << 30  # a banked phrase is about 130 kB: 5,000 of them fit
     max_ratio: float = 200.0  # uncompressed / compressed; zip bombs reach thousands
+
+
+def travels(relative: str, profile: Profile) -> bool:
+    """Whether a profile's file goes into (or comes out of) an archive. The rig does not: it is
+    rebuilt from the photo, so an archive cannot bring a rig of another face, or a broken one, under
+    a photo's name. Nor does any photo but the profile's own (a replaced one, a kept previous one)."""
+    if relative == profile.avatar.rig:
+        return False
+    name = PurePosixPath(relative)
+    is_photo = len(name.parts) == 1 and name.name.startswith(PHOTO_STEM + ".")
+    return not is_photo or relative == profile.avatar.photo
 
 
 def export_profile(store: ProfileStore, name: str, target: Path) -> list[str]:
@@ -49,6 +61,8 @@ def export_profile(store: ProfileStore, name: str, target: Path) -> list[str]:
         if path.is_symlink() or not path.is_file():
             continue
         if path.name == BACKUP_FILE or any(part.startswith(".") for part in PurePosixPath(relative).parts):
+            continue
+        if not travels(relative, loaded.profile):
             continue
         members.append((relative, path))
     target = Path(target)
@@ -251,7 +265,7 @@ def import_profile(
         try:
             os.chmod(staging, DIR_MODE)
             for info, inside in files:
-                if inside == PROFILE_FILE:
+                if inside == PROFILE_FILE or not travels(inside, profile):
                     continue
                 target = staging / inside
                 if target.parent != staging:

@@ -235,6 +235,11 @@ class ConsentSection(Section):
     agreed_by: str | None = Field(None, description='"self", or the guardian\'s name')
     set_up_by: str | None = Field(None, description="who set up this profile")
     date: dt.date | None = None
+    photo_sha256: str | None = Field(
+        None, description="the photo this agreement was given for (its SHA-256): another photo needs its own"
+    )
+    label_off_date: dt.date | None = Field(None, description='when turning the "AI avatar" label off was confirmed')
+    label_off_by: str | None = Field(None, description='who confirmed turning the "AI avatar" label off')
 
     @field_validator("date")
     @classmethod

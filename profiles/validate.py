@@ -11,6 +11,7 @@ import annotated_types
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
+from profiles.consent import consent_problem, label_problem
 from profiles.errors import Problem
 from profiles.migrations import Loc, Moves, migrate
 from profiles.reading import NotASmallFile, read_small_file
@@ -242,15 +243,14 @@ def folder_problems(
         photo_issue = photo_problem(folder / profile.avatar.photo)
         if photo_issue:
             add(("avatar", "photo"), *photo_issue)
-        if not profile.consent.agreed:
+        consent_issue = consent_problem(profile, folder)
+        if consent_issue is not None:
             # Point at the consent record, or at the photo when there is no record at all.
             where: Loc = ("consent", "agreed") if isinstance(source.data.get("consent"), dict) else ("avatar", "photo")
-            add(
-                where,
-                "a photo is set but no consent is recorded",
-                "once the person pictured (or their guardian) agrees, set consent.agreed: true and "
-                "consent.agreed_by; or remove avatar.photo to use the default face",
-            )
+            add(where, consent_issue.message, consent_issue.fix)
+    label_issue = label_problem(profile)
+    if label_issue is not None:
+        add(("avatar", "overlays", "ai_label"), label_issue.message, label_issue.fix)
     if voice_problem is not None:
         for key in ("id", "fallback_id"):
             issue = voice_problem(getattr(profile.voice, key))

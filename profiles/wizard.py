@@ -20,6 +20,7 @@ from typing import TextIO, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from profiles.consent import photo_digest
 from profiles.errors import ProfileError
 from profiles.schema import (
     AccessSection,
@@ -288,7 +289,8 @@ class Wizard:
         agreed_by = self.ask("Who agreed: 'self', or the guardian's name", "self", str.strip)
         set_up_by = self.ask("Who is setting this up? ('self', or your name)", "self", str.strip)
         date = self.ask("Date of the agreement (YYYY-MM-DD)", self.today.isoformat(), _date_parser)
-        return ConsentSection(pictured=pictured, agreed=True, agreed_by=agreed_by, set_up_by=set_up_by, date=date)
+        return ConsentSection(pictured=pictured, agreed=True, agreed_by=agreed_by, set_up_by=set_up_by, date=date,
+                              photo_sha256=photo_digest(photo))  # consent belongs to this photo
 
     def _voices(self) -> list[tuple[str, str]]:
         if self.list_voices is None:

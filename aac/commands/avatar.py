@@ -95,8 +95,10 @@ def _save_png(image, path: Path) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from aac.consent_command import record_consent
     from avatar.from_photo import rig_from_photo
     from avatar.rig import rig_to_bytes
+    from profiles.consent import consent_problem, photo_digest, stale_photos, without_consent
     from profiles.schema import Profile
 
     photo = Path(args.photo)
@@ -111,12 +113,24 @@ def _build(args: argparse.Namespace) -> int:
     rig = rig_from_photo(photo)  # checks the photo first: nothing is written for a photo that will not do
     built_s = time.perf_counter() - started
     photo_name = "photo" + (photo.suffix.lower() or ".png")
+    if profile.consent.photo_sha256 != photo_digest(photo):
+        profile = without_consent(profile)  # consent belongs to the face it was given for, not to the profile
     updated = profile.model_copy(
         update={"avatar": profile.avatar.model_copy(update={"photo": photo_name, "rig": "rig.npz"})}
     )
     path = store.save(updated, files={photo_name: photo, "rig.npz": rig_to_bytes(rig)})
+    for stale in stale_photos(path.parent, photo_name):  # one photo per profile: the replaced one goes
+        stale.unlink()
     print(f"face found in {photo}")
     print(f"rig built in {built_s:.2f} s and saved with profile {args.profile!r}: {path.parent}")
+    if consent_problem(updated, path.parent) is None:
+        return 0
+    if args.consent or sys.stdin.isatty():
+        print()
+        if record_consent(store, args.profile):
+            return 0
+    print(f"No consent is recorded for this photo, so calls and recordings will not show it. Once the person "
+          f"pictured (or their guardian) agrees: `aac-avatar profile consent {args.profile}`")
     return 0
 
 
@@ -168,6 +182,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build = commands.add_parser("build", help="check a photo, build the rig, store both in a profile")
     build.add_argument("photo", type=input_file, help="a photo of one face, looking at the camera (JPEG or PNG)")
     build.add_argument("--profile", default=DEFAULT_PROFILE, help="profile to store the face in (default: default)")
+    build.add_argument("--consent", action="store_true",
+                       help="ask the consent steps now even when the answers are piped (a terminal is always asked)")
     build.set_defaults(func=_build)
 
     pose = commands.add_parser("pose", help="render one frame with any rig parameters")

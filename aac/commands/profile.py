@@ -1,4 +1,4 @@
-"""`aac-avatar profile new|list|show|check|export|import`: one person's setup."""
+"""`aac-avatar profile new|list|show|check|export|import|consent|label`: one person's setup."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from aac.arguments import input_file, output_file
+from aac.consent_command import add_consent_commands, consent_state
 from profiles.archive import export_profile, import_profile
 from profiles.errors import ProfileError
 from profiles.schema import VoiceSection
@@ -162,6 +163,8 @@ def _import(args: argparse.Namespace) -> int:
     print(f"imported profile {name!r} into {store.root / name}")
     for warning in imported_warnings(store, name):
         print(f"aac-avatar: warning: {warning}", file=sys.stderr)
+    print("  the avatar is rebuilt from the profile's photo when it is first used (rigs are not imported)")
+    print(f"  {consent_state(store, name)}")
     return 0
 
 
@@ -206,5 +209,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     importing.add_argument("--name", help="store it under this name (default: the name inside)")
     importing.add_argument("--force", action="store_true", help="replace an existing profile of that name")
     importing.set_defaults(func=_import)
+    add_consent_commands(commands)
 
     parser.set_defaults(func=lambda args: parser.print_help() or 2)

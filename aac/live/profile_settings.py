@@ -5,6 +5,7 @@ from __future__ import annotations
 from aac.live.engine import EngineSettings
 from aac.live.overlays import OverlaySettings
 from avatar.motion.controls import MotionControls
+from profiles.consent import label_off_confirmed
 from profiles.schema import Profile
 
 
@@ -23,7 +24,8 @@ def engine_settings(profile: Profile, width: int | None = None, height: int | No
     overlays = OverlaySettings(
         captions=avatar.overlays.captions,
         typing_indicator=avatar.overlays.typing_indicator,
-        ai_label=avatar.overlays.ai_label,
+        # Off only when turning it off was confirmed and recorded (`profile label NAME off`).
+        ai_label=avatar.overlays.ai_label or not label_off_confirmed(profile),
     )
     return EngineSettings(
         width=width or outputs.width, height=height or outputs.height, fps=fps or outputs.fps,

@@ -74,7 +74,7 @@ def _make_identity() -> tuple[bytes, bytes, bytes]:
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import ExtendedKeyUsageOID
 
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     until = now + dt.timedelta(days=365 * VALID_YEARS)
     root_key = ec.generate_private_key(ec.SECP256R1())
     root_name = _name("aac-avatar local root")

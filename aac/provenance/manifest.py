@@ -66,7 +66,7 @@ def software_version() -> str:
 
 def manifest_definition(title: str, consent_on_record: bool, when: dt.datetime | None = None) -> dict:
     """The manifest aac-avatar writes (see the module's docstring for what it holds)."""
-    when = when or dt.datetime.now(dt.timezone.utc)
+    when = when or dt.datetime.now(dt.UTC)
     stamp = when.replace(microsecond=0).isoformat()
     return {
         "claim_generator_info": [{"name": GENERATOR, "version": software_version()}],

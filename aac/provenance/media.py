@@ -129,7 +129,8 @@ def read_video(path: Path, sample_rate_hz: int) -> Media:
                 except av.error.FFmpegError:
                     notes.append("its sound could not be read to the end")
     except av.error.FFmpegError as exc:
-        raise MediaError(f"{path}: not a video, picture or sound that can be read: damaged, cut short, or another kind of file ({exc.__class__.__name__})") from None
+        raise MediaError(f"{path}: not a video, picture or sound that can be read: damaged, cut short, "
+                         f"or another kind of file ({exc.__class__.__name__})") from None
     if not frames and audio.size == 0:
         raise MediaError(f"{path}: holds neither pictures nor sound that can be read (truncated or damaged?)")
     kind = "video" if frames else "audio"

@@ -49,11 +49,13 @@ class Verdict:
             "speech_checked_s": 0.0, "notes": list(self.notes),
         }
         if self.frame_mark is not None:
-            out.update(frame_mark_found=self.frame_mark.found, frame_mark_confidence=round(self.frame_mark.confidence, 3),
+            out.update(frame_mark_found=self.frame_mark.found,
+                       frame_mark_confidence=round(self.frame_mark.confidence, 3),
                        frame_mark_strength_sigma=round(self.frame_mark.strength_sigma, 2),
                        frames_checked=self.frame_mark.frames_used)
         if self.audio_mark is not None:
-            out.update(audio_mark_found=self.audio_mark.found, audio_mark_confidence=round(self.audio_mark.confidence, 3),
+            out.update(audio_mark_found=self.audio_mark.found,
+                       audio_mark_confidence=round(self.audio_mark.confidence, 3),
                        audio_mark_strength_sigma=round(self.audio_mark.strength_sigma, 2),
                        speech_checked_s=round(self.audio_mark.speech_s, 2))
         return out
@@ -100,7 +102,8 @@ def describe(verdict: Verdict) -> list[str]:
         trust = ("signed by aac-avatar on this computer" if m.state == "trusted"
                  else f"signed by {m.signed_by or 'an unknown signer'}, a certificate this computer does not know "
                       "(aac-avatar signs with a key made on the computer that made the file)")
-        lines.append(f"content credentials: intact, made by {who}, {ai}; {trust}" + (f"; dated {m.date}" if m.date else ""))
+        dated = f"; dated {m.date}" if m.date else ""
+        lines.append(f"content credentials: intact, made by {who}, {ai}; {trust}{dated}")
     elif m.state == "tampered":
         lines.append("content credentials: TAMPERED - the file or its credentials changed after signing "
                      f"({', '.join(m.problems) or 'signature check failed'})")

@@ -11,6 +11,7 @@ edit that cannot be saved leaves the last good board both on screen and on disk.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -639,7 +640,8 @@ class Caregiver:
             raise ValueError("take the photo first")
         c = self._consent
         consent = ConsentSection(pictured=c["pictured"], agreed=True, agreed_by=c["agreed_by"],
-                                 set_up_by=c["set_up_by"], date=self._today())
+                                 set_up_by=c["set_up_by"], date=self._today(),
+                                 photo_sha256=hashlib.sha256(self._photo).hexdigest())  # consent for this face
         save_bytes(self.store, self.name, PHOTO_FILE, self._photo)  # the previous photo is kept as .bak
         self._save_profile(lambda p: p.model_copy(update={
             "avatar": p.avatar.model_copy(update={"photo": PHOTO_FILE}), "consent": consent}))
