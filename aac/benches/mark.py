@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(benches: argparse._SubParsersAction) -> None:
-    parser = benches.add_parser("mark", help="AI mark cost per frame, PSNR, and survival of a meeting app's re-encoding")
+    parser = benches.add_parser("mark", help="AI mark cost, PSNR, and survival of a meeting app's re-encoding")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--clips", type=int, default=0, help="also render and re-encode this many ~10 s clips")
     parser.add_argument("--face", default="hazel", help="the shipped face to render (ash, birch, cedar, elm, hazel)")
