@@ -17,3 +17,12 @@ def pulse_server(tmp_path_factory, monkeypatch):
         monkeypatch.setenv(key, server.env[key])
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_signing_keys(tmp_path_factory):
+    """Recordings are signed with a key made on first use: tests make theirs in a temporary folder
+    (session-wide, so that module fixtures that render are covered too)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AAC_AVATAR_KEYS_DIR", str(tmp_path_factory.mktemp("signing-keys")))
+        yield

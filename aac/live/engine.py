@@ -248,6 +248,7 @@ class LiveEngine:
                 sentences = self.preparer.take(message.text)
             else:
                 sentences = self.voice.stream(message.text)
+            spoken_s = 0.0
             try:
                 for utterance in sentences:
                     if message.id in self._cancelled or not self._running:
@@ -257,7 +258,9 @@ class LiveEngine:
                     motion = speech_motion(utterance, self.settings.fps, seed=controls.seed + message.id,
                                            head_amount=head, lipsync=utterance.meta.get("lipsync"))
                     part = SpokenPart(motion, utterance.text, utterance.words, message.emotion, message.intensity)
-                    audio = mark_audio(utterance.audio, utterance.sample_rate_hz)  # the voice's AI mark
+                    # The voice's AI mark, one pattern over the message's sentences (they play back to back).
+                    audio = mark_audio(utterance.audio, utterance.sample_rate_hz, start_s=spoken_s)
+                    spoken_s += utterance.duration_s
                     self.player.queue(message.id, audio, on_start=self._placer(message.id, part))
             except Exception as exc:  # a voice failing on one message must not end the session
                 self.problems.append(f"could not speak message {message.id}: {exc}")

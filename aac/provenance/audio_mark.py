@@ -66,8 +66,9 @@ def _frames(audio: np.ndarray, n_fft: int, hop: int) -> np.ndarray:
     return sliding_window_view(audio, n_fft)[::hop]
 
 
-def mark_audio(audio: np.ndarray, sample_rate_hz: int, key: bytes = PRODUCT_KEY) -> np.ndarray:
-    """`audio` (mono float32) with the mark: a new array of the same length.
+def mark_audio(audio: np.ndarray, sample_rate_hz: int, key: bytes = PRODUCT_KEY, start_s: float = 0.0) -> np.ndarray:
+    """`audio` (mono float32) with the mark: a new array of the same length. `start_s`: where it
+    plays after the start of what it continues (the sentences of one message are one pattern).
 
     A windowed overlap-add filter: each 1024-sample frame (hop 256) has its bands' gains set for
     the block its centre falls in, so the change is smooth and costs a few ms a second of speech."""
@@ -80,7 +81,7 @@ def mark_audio(audio: np.ndarray, sample_rate_hz: int, key: bytes = PRODUCT_KEY)
     frames = _frames(padded, n_fft, hop)
     spec = np.fft.rfft(frames * window, axis=1)
     centres_s = (np.arange(len(frames)) * hop + n_fft / 2 - n_fft) / sample_rate_hz
-    block = np.floor(np.maximum(centres_s, 0.0) / BLOCK_S).astype(np.int64)
+    block = np.floor(np.maximum(centres_s + start_s, 0.0) / BLOCK_S).astype(np.int64)
     gains = 10.0 ** (_pattern(key)[block % PERIOD_BLOCKS] * (GAIN_DB / 20.0))  # frames x bands
     freqs = np.fft.rfftfreq(n_fft, 1.0 / sample_rate_hz)
     for k, (lo, hi) in enumerate(BANDS_HZ):
