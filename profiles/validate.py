@@ -244,7 +244,8 @@ def folder_problems(
         if photo_issue:
             add(("avatar", "photo"), *photo_issue)
         consent_issue = consent_problem(profile, folder)
-        if consent_issue is not None:
+        if consent_issue is not None and not (photo_issue and profile.consent.agreed):
+            # (a photo that cannot be read is the problem to fix first; its consent is checked after)
             # Point at the consent record, or at the photo when there is no record at all.
             where: Loc = ("consent", "agreed") if isinstance(source.data.get("consent"), dict) else ("avatar", "photo")
             add(where, consent_issue.message, consent_issue.fix)

@@ -65,5 +65,5 @@ def test_a_photo_without_consent_is_not_animated(tmp_path, env):
     store.save(profile, files={"photo.png": BUNDLED_DIR / "default" / "photo.png"})
     done = aac("render", "--profile", "ann", "--text", "Hello", "-o", str(tmp_path / "x.mp4"), env=env)
     assert done.returncode == 2
-    assert "no consent is recorded" in done.stderr and "consent.agreed" in done.stderr
+    assert "no consent is recorded" in done.stderr and "aac-avatar profile consent ann" in done.stderr
     assert not (tmp_path / "x.mp4").exists()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from profiles.consent import photo_digest
 from profiles.errors import ProfileError, ProfileProblemsError
 from profiles.schema import SCHEMA_VERSION, Profile
 from profiles.store import BUNDLED_DIR, ProfileStore, read_profile_file
@@ -61,6 +62,10 @@ def make_folder(tmp_path: Path, text: str, photo: bool = True) -> Path:
     (folder / "profile.yaml").write_text(text)
     if photo:
         write_photo(folder / "face.png")
+        if "  date: 2026-11-01\n" in text:  # the consent record names the photo it was given for
+            digest = photo_digest(folder / "face.png")
+            (folder / "profile.yaml").write_text(text.replace("  date: 2026-11-01\n",
+                                                              f"  date: 2026-11-01\n  photo_sha256: {digest}\n"))
     return folder
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from profiles.consent import photo_digest
 from profiles.store import ProfileStore
 
 REPO = Path(__file__).resolve().parents[1]
@@ -79,6 +80,9 @@ def test_every_step_answered_on_stdin(tmp_path: Path) -> None:
         "agreed_by": "her mother, Ruth",
         "set_up_by": "Ben",
         "date": dt.date(2026, 11, 20),
+        "photo_sha256": photo_digest(face),  # consent belongs to this photo
+        "label_off_date": None,
+        "label_off_by": None,
     }
     assert (p.access.method, p.access.scan_interval_s, p.access.switch_keys) == ("switch_scan", 1.5, ["space"])
     assert (p.outputs.camera, p.outputs.width, p.outputs.height, p.outputs.fps) == (True, 640, 480, 25)
