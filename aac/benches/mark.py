@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -80,7 +81,7 @@ def _meeting_app(source: Path, target: Path, rng: np.random.Generator) -> str:
     return f"crop l{left:.3f} r{right:.3f} t{top:.3f} b{bottom:.3f}"
 
 
-def _survival(renderer, settings, clips: int, seed: int) -> dict:
+def _survival(renderer, settings, clips: int, seed: int, progress: bool) -> dict:
     from aac.live.offline import render_message
     from aac.provenance.verify import verify
     from speech.registry import get_voice
@@ -97,7 +98,7 @@ def _survival(renderer, settings, clips: int, seed: int) -> dict:
                 rendered, received = Path(tmp) / f"clip{k}.mp4", Path(tmp) / f"clip{k}.mkv"
                 figures = render_message(renderer, voice, text, settings, rendered, emotion=None, intensity=None)
                 durations.append(figures["duration_s"])
-                _meeting_app(rendered, received, rng)
+                how = _meeting_app(rendered, received, rng)
                 verdict = verify(received)
                 if verdict.frame_mark and verdict.frame_mark.found:
                     frames_found += 1
@@ -107,6 +108,10 @@ def _survival(renderer, settings, clips: int, seed: int) -> dict:
                 audio_strengths.append(verdict.audio_mark.strength_sigma if verdict.audio_mark else 0.0)
                 rendered.unlink()
                 received.unlink()
+                if progress:  # a long run can be read as it goes (stderr; the figures stay one JSON line)
+                    print(f"clip {k + 1}/{clips} {figures['duration_s']:.1f} s {how}: frame mark "
+                          f"{frame_strengths[-1]:.1f} sigma, voice mark {audio_strengths[-1]:.1f} sigma",
+                          file=sys.stderr, flush=True)
     finally:
         voice.close()
     return {
@@ -133,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         figures = _cost(renderer)
         if args.clips:
-            figures.update(_survival(renderer, settings, args.clips, args.seed))
+            figures.update(_survival(renderer, settings, args.clips, args.seed, args.progress))
     finally:
         renderer.release()
     print_figures(figures, args.json)
@@ -146,4 +151,5 @@ def register(benches: argparse._SubParsersAction) -> None:
     parser.add_argument("--clips", type=int, default=0, help="also render and re-encode this many ~10 s clips")
     parser.add_argument("--face", default="hazel", help="the shipped face to render (ash, birch, cedar, elm, hazel)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--progress", action="store_true", help="print each clip's result on stderr")
     parser.set_defaults(func=run)
