@@ -9,7 +9,8 @@ it as part of the background and detection can average many frames.
 Marking is two saturating adds of a pattern precomputed per frame size (OpenCV, SIMD): about a
 millisecond a 1280x720 frame. Detection high-passes and averages the frames, then finds the
 pattern by FFT cross-correlation over a small search of scale (crops up to about 12%) and
-offset; its strength is the peak's height in standard deviations of the correlation surface.
+offset (width and height scaled apart); its strength is the peak's height in standard
+deviations of the correlation surface.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ GRID_CELLS = (64, 36)  # columns, rows of the pattern, for any frame size
 AMPLITUDE = 2.49  # peak luminance change in 8-bit levels: every pixel moves by at most 2 (PSNR about 43.7 dB)
 ANALYSIS_SIZE = (256, 144)  # width, height that detection works at: 4 pixels a cell
 FOUND_AT = 7.0  # peak strength (sigmas) that counts as the mark; foreign media stayed under 5 here
-SCALES = (1.0, 0.98, 0.96, 0.94, 0.92, 0.90, 0.88)  # the part of the frame kept after cropping
+SCALES = tuple(round(1.0 - 0.02 * k, 2) for k in range(14))  # the part kept after cropping: 100% to 74% (16:9 to 4:3)
 PRODUCT_KEY = b"aac-avatar AI avatar mark v1"  # public on purpose: anyone may check for it
 
 
@@ -36,7 +37,7 @@ class MarkResult:
     found: bool
     strength_sigma: float
     frames_used: int
-    scale: float = 1.0
+    scale: tuple[float, float] = (1.0, 1.0)  # the part of the width and of the height that was kept
     offset_px: tuple[int, int] = (0, 0)
 
     @property
@@ -135,19 +136,20 @@ class MarkDetector:
         if self._sum is None:
             return MarkResult(False, 0.0, 0)
         best = MarkResult(False, 0.0, self.frames)
-        for scale in SCALES:
-            strength, offset = _search(self._sum, _reference(self.key), scale)
-            if strength > best.strength_sigma:
-                best = MarkResult(strength >= FOUND_AT, strength, self.frames, scale, offset)
+        for scale_x in SCALES:  # width and height apart: a crop need not keep the shape
+            for scale_y in SCALES:
+                strength, offset = _search(self._sum, _reference(self.key), scale_x, scale_y)
+                if strength > best.strength_sigma:
+                    best = MarkResult(strength >= FOUND_AT, strength, self.frames, (scale_x, scale_y), offset)
         return best
 
 
-def _search(image: np.ndarray, ref: np.ndarray, scale: float) -> tuple[float, tuple[int, int]]:
-    """Peak strength (sigmas) of `image`, shrunk to `scale` of the reference's size, slid over it."""
+def _search(image: np.ndarray, ref: np.ndarray, scale_x: float, scale_y: float) -> tuple[float, tuple[int, int]]:
+    """Peak strength (sigmas) of `image`, shrunk to `scale_x` by `scale_y` of the reference's size, slid over it."""
     import cv2
 
     ref_h, ref_w = ref.shape
-    width, height = max(8, round(ref_w * scale)), max(8, round(ref_h * scale))
+    width, height = max(8, round(ref_w * scale_x)), max(8, round(ref_h * scale_y))
     small = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
     small = small - small.mean()
     padded = np.zeros_like(ref)
