@@ -58,6 +58,13 @@ CASES: list[tuple[list[str], str]] = [
     (["bench", "render", "--seconds", "0"], "out of range"),
     (["bench", "speech", "--repeats=-3"], "out of range"),
     (["bench", "app", "--idle-seconds", "nan"], "not a finite number"),
+    (["bench", "mark", "--clips=-1"], "out of range"),
+    (["bench", "mark", "--reencodes", "0"], "out of range"),
+    # verify
+    (["verify", "W/missing.mp4"], "no such file"),
+    (["verify", "W/fifo"], "not a file"),
+    (["verify", "W/in.wav"], "no sign that aac-avatar made it"),
+    (["verify", "W/folder"], "no pictures"),
     # board
     (["board", "import", "W/missing.obf"], "no such file"),
     (["board", "import", "W/fifo"], "not a plain file"),

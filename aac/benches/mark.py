@@ -147,11 +147,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(benches: argparse._SubParsersAction) -> None:
+    from aac.arguments import whole_number
+    from profiles.bundled_faces import default_face_ids
+
     parser = benches.add_parser("mark", help="AI mark cost, PSNR, and survival of a meeting app's re-encoding")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--clips", type=int, default=0, help="also render and re-encode this many ~10 s clips")
-    parser.add_argument("--face", default="hazel", help="the shipped face to render (ash, birch, cedar, elm, hazel)")
-    parser.add_argument("--reencodes", type=int, default=1, help="meeting-app re-encodes of each rendered clip")
+    parser.add_argument("--clips", type=whole_number(0, 10_000, "clips"), default=0,
+                        help="also render and re-encode this many ~10 s clips")
+    parser.add_argument("--face", default="hazel", choices=default_face_ids(), help="the shipped face to render")
+    parser.add_argument("--reencodes", type=whole_number(1, 100, "re-encodes"), default=1,
+                        help="meeting-app re-encodes of each rendered clip")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--progress", action="store_true", help="print each clip's result on stderr")
     parser.set_defaults(func=run)
