@@ -18,6 +18,7 @@ from aac.bank import BankedPhrases, bank_file
 from aac.board.vocabulary import default_board_set, keyboard_board
 from aac.live.engine import EngineSettings, LiveEngine
 from aac.live.video_outputs import FrameCollector
+from aac.provenance.audio_mark import mark_audio
 from aac.ui.engine_link import EngineSpeaker
 from aac.ui.model import AppModel
 from avatar.params import PARAM_INDEX
@@ -100,13 +101,18 @@ def test_a_banked_phrase_plays_its_recording_with_lips_from_its_audio(engine, vo
 
     assert len(engine.played) == 1
     heard = engine.played[0]
-    assert len(heard) == len(kept) and np.corrcoef(heard, kept)[0, 1] > 0.999  # the recording, not a voice
+    marked = mark_audio(kept, rate)  # everything the avatar says carries the voice's AI mark (issue 16)
+    assert len(heard) == len(kept) and np.corrcoef(heard, marked)[0, 1] > 0.999  # the recording, not a voice
     assert engine.parts[0].motion.source == "audio" and engine.parts[0].text == "good to see you again"
     from avatar.motion.speech_motion import speech_motion
     from speech.utterance import Utterance
 
     # its lips worked out ahead are the audio path's own: the same as the model gives on the recording now
-    fresh = speech_motion(Utterance("x", heard, rate, "recording"), FPS)
+    # (from the recording as the engine read it: what is heard also carries the voice's AI mark)
+    from aac.live.recording import recording_utterance
+
+    unmarked = recording_utterance((store.profile_dir("default") / entry.file).read_bytes(), "x", rate).audio
+    fresh = speech_motion(Utterance("x", unmarked, rate, "recording"), FPS)
     assert np.allclose(engine.parts[0].motion.visemes, fresh.visemes, atol=1e-5)
     assert not engine.status().problems
 
@@ -166,7 +172,8 @@ def test_aac_avatar_live_plays_a_banked_phrase(voice, tmp_path):
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(record), "-ac", "1", "-ar", str(rate), str(heard)],
                    check=True)
     audio, _ = sf.read(heard, dtype="float32")
-    kept, _ = sf.read(store.profile_dir("default") / entry.file, dtype="float32")
+    kept, kept_rate = sf.read(store.profile_dir("default") / entry.file, dtype="float32")
+    kept = mark_audio(kept, kept_rate)  # with the voice's AI mark, as everything the avatar says (issue 16)
     assert aligned_correlation(audio, kept) > 0.99  # the recording itself, not espeak saying the line
     spoken = voice.synthesize("thank you very much").audio
     assert aligned_correlation(np.concatenate([spoken, np.zeros(len(kept), np.float32)]), kept) < 0.5

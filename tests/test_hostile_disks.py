@@ -63,7 +63,9 @@ def test_a_full_disk_is_told_in_words(tmp_path: Path) -> None:
                      wrap=wrap)
     err = assert_clear_refusal(result, f"{disk / 'long.wav'}: the speech could not be saved", "the disk is full")
     assert "Fix:" in err
-    result = run_cli(disk / "profiles", "profile", "export", "default", "-o", str(disk / "default.zip"), wrap=wrap)
+    # The default profile exports as its profile file alone (no rig, no painted photo): a few kB, so the disk is full.
+    full = _on_small_disk(disk, "256k", f"head -c 300000 /dev/zero > {shlex.quote(str(disk))}/filler || true")
+    result = run_cli(disk / "profiles", "profile", "export", "default", "-o", str(disk / "default.zip"), wrap=full)
     assert_clear_refusal(result, "the disk is full")
     photo = _face_photo(tmp_path / "face.png")  # about 1 MB with its rig: more than the disk has left
     result = run_cli(disk / "profiles", "avatar", "build", str(photo), "--profile", "ada", wrap=wrap, timeout=180)
