@@ -104,12 +104,11 @@ def test_a_banked_phrase_plays_its_recording_with_lips_from_its_audio(engine, vo
     marked = mark_audio(kept, rate)  # everything the avatar says carries the voice's AI mark (issue 16)
     assert len(heard) == len(kept) and np.corrcoef(heard, marked)[0, 1] > 0.999  # the recording, not a voice
     assert engine.parts[0].motion.source == "audio" and engine.parts[0].text == "good to see you again"
-    from avatar.motion.speech_motion import speech_motion
-    from speech.utterance import Utterance
-
     # its lips worked out ahead are the audio path's own: the same as the model gives on the recording now
     # (from the recording as the engine read it: what is heard also carries the voice's AI mark)
     from aac.live.recording import recording_utterance
+    from avatar.motion.speech_motion import speech_motion
+    from speech.utterance import Utterance
 
     unmarked = recording_utterance((store.profile_dir("default") / entry.file).read_bytes(), "x", rate).audio
     fresh = speech_motion(Utterance("x", unmarked, rate, "recording"), FPS)
