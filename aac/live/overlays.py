@@ -55,13 +55,15 @@ def _box(frame: np.ndarray, x0: int, y0: int, x1: int, y1: int, opacity: float =
 def _text(frame: np.ndarray, text: str, x: int, y: int, size_px: int) -> tuple[int, int]:
     rgb, alpha = _text_image(text, size_px)
     h, w = frame.shape[:2]
-    th, tw = alpha.shape
-    th, tw = min(th, h - y), min(tw, w - x)
+    # Text wider or taller than a small frame starts off its edge: only the part inside is drawn
+    sx, sy = max(0, -x), max(0, -y)
+    x, y = max(0, x), max(0, y)
+    th, tw = min(alpha.shape[0] - sy, h - y), min(alpha.shape[1] - sx, w - x)
     if th <= 0 or tw <= 0:
         return 0, 0
     region = frame[y : y + th, x : x + tw].astype(np.float32)
-    a = alpha[:th, :tw, None]
-    frame[y : y + th, x : x + tw] = (region * (1 - a) + rgb[:th, :tw] * a).astype(np.uint8)
+    a = alpha[sy : sy + th, sx : sx + tw, None]
+    frame[y : y + th, x : x + tw] = (region * (1 - a) + rgb[sy : sy + th, sx : sx + tw] * a).astype(np.uint8)
     return tw, th
 
 
