@@ -245,7 +245,8 @@ def test_scanning_cues_on_the_speakers_are_not_captioned(pulse_server, tmp_path)
     model = build_model(ProfileStore(tmp_path / "profiles"), ProfileStore(tmp_path / "profiles").open("default"),
                         Recorder(), keep=False).model
     notes_before = list(model.notes)
-    assert captions.deliver(model) == 0
+    delivered = captions.deliver(model)
+    assert delivered == 0, f"the cue was captioned as the partner: {model.partner_caption!r}"
     captions.close()
     control.stop()
     cues.close()

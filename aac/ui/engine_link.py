@@ -155,6 +155,9 @@ class CueSpeaker:
                     start = max(time.monotonic(), self.sounding_until)
                     self.sounding_until = start + len(audio) / voice.sample_rate_hz + output.latency_s()
                     output.write(audio)
+                    # a write that returned late (a stalled stream start, a loaded machine) still has its
+                    # buffered tail to play: the estimate made before it may end too soon
+                    self.sounding_until = max(self.sounding_until, time.monotonic() + output.latency_s())
                 except Exception as exc:
                     self.problem = f"a spoken cue failed: {exc}"
         finally:
