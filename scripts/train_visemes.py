@@ -207,6 +207,35 @@ def build_model(mean: np.ndarray, std: np.ndarray):
     return VisemeNet()
 
 
+def load_onnx_weights(model, path: Path) -> None:
+    """Start from an exported model of the same shape (fine-tuning): ONNX's GRU keeps its gates
+    in z, r, h order with both biases in one tensor; torch keeps r, z, n."""
+    import onnx
+    import torch
+    from onnx import numpy_helper
+
+    m = onnx.load(str(path))
+    init = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    gru = next(n for n in m.graph.node if n.op_type == "GRU")
+    w, r, b = (init[name] for name in gru.input[1:4])
+
+    def rzn(x: np.ndarray) -> np.ndarray:
+        z, r_, h = np.split(x, 3, axis=0)
+        return np.concatenate([r_, z, h], axis=0)
+
+    matmuls = sorted((k for k in init if k.startswith("onnx::MatMul")), key=lambda k: int(k.split("_")[-1]))
+    state = {
+        "mean": init["net.mean"], "std": init["net.std"],
+        "conv1.weight": init["net.conv1.weight"], "conv1.bias": init["net.conv1.bias"],
+        "conv2.weight": init["net.conv2.weight"], "conv2.bias": init["net.conv2.bias"],
+        "gru.weight_ih_l0": rzn(w[0]), "gru.weight_hh_l0": rzn(r[0]),
+        "gru.bias_ih_l0": rzn(b[0, : b.shape[1] // 2]), "gru.bias_hh_l0": rzn(b[0, b.shape[1] // 2 :]),
+        "visemes.weight": init[matmuls[0]].T, "visemes.bias": init["net.visemes.bias"],
+        "openness.weight": init[matmuls[1]].T, "openness.bias": init["net.openness.bias"],
+    }
+    model.load_state_dict({k: torch.tensor(np.ascontiguousarray(v)) for k, v in state.items()})
+
+
 def export(model, path: Path) -> None:
     import onnx
     import torch
@@ -252,6 +281,9 @@ def main() -> int:
                     "(whichever of steps and time is further along), so the run is not step-for-step reproducible")
     ap.add_argument("--threads", type=int, default=1, help="torch threads (batches are made in one more process)")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--init", type=Path, default=None,
+                    help="start from this exported model (same shape) instead of random weights")
+    ap.add_argument("--lr", type=float, default=3e-3, help="peak learning rate")
     ap.add_argument("--log-every", type=int, default=100)
     ap.add_argument("--reverb-prob", type=float, default=0.3, help="share of examples put in a room")
     ap.add_argument("--reverb-gain", type=float, default=0.5, help="strongest reverberant tail (direct sound 1)")
@@ -278,7 +310,10 @@ def main() -> int:
 
     sample = np.concatenate([log_mel(items[i][0])[0] for i in rng.choice(len(items), 200, replace=False)])
     model = build_model(sample.mean(0), sample.std(0) + 1e-3)
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-4)
+    if args.init is not None:
+        load_onnx_weights(model, args.init)
+        print(f"starting from {args.init}", flush=True)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     class_weight = torch.ones(len(VISEMES))
     class_weight[VISEMES.index("PP")] = args.closure_weight
     ce = torch.nn.CrossEntropyLoss(weight=class_weight, reduction="none")
@@ -295,7 +330,7 @@ def main() -> int:
         progress = step / args.steps
         if args.max_minutes:
             progress = max(progress, (time.time() - started) / (args.max_minutes * 60))
-        lr = 3e-3 * min(1.0, (step + 1) / 100) * 0.5 * (1 + np.cos(np.pi * min(progress, 1.0)))
+        lr = args.lr * min(1.0, (step + 1) / 100) * 0.5 * (1 + np.cos(np.pi * min(progress, 1.0)))
         for group in opt.param_groups:
             group["lr"] = lr
         logits, openness, _ = model(feats, torch.zeros(1, feats.shape[0], HIDDEN))
