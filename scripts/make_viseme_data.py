@@ -115,14 +115,16 @@ def _record(utt, store: dict, rng: np.random.Generator) -> None:
 
 def _save(out: Path, name: str, store: dict) -> None:
     lengths = np.array([len(a) for a in store["audio"]])
+    part = out / f"{name}.part.npz"
     np.savez(
-        out / f"{name}.npz",
+        part,
         audio=np.concatenate(store["audio"]),
         audio_lengths=lengths,
         labels=np.concatenate(store["labels"]),
         label_lengths=np.array([len(lab) for lab in store["labels"]]),
         voices=np.array(store["voice"]),
     )
+    part.replace(out / f"{name}.npz")  # whole or not at all: training may be watching the folder
     print(f"{name}: {len(lengths)} utterances, {lengths.sum() / SAMPLE_RATE_HZ / 60:.1f} min", flush=True)
 
 

@@ -49,12 +49,14 @@ SIL = VISEMES.index("sil")
 SILENT_FEATURE = float(np.log(1e-8))
 
 
-def load_data(folder: Path, hold_out: tuple[str, ...] = ()) -> list[tuple[np.ndarray, np.ndarray, str]]:
+def load_data(
+    folder: Path, hold_out: tuple[str, ...] = (), skip: frozenset[str] = frozenset(), make: bool = True
+) -> list[tuple[np.ndarray, np.ndarray, str]]:
     """(16 kHz float audio, 100 fps viseme labels, voice id) for every utterance in the folder,
-    less the families (file name prefixes) in `hold_out`."""
+    less the families (file name prefixes) in `hold_out` and the file names in `skip`."""
     items = []
-    files = sorted(folder.glob("*.npz"))
-    if not files:
+    files = sorted(f for f in folder.glob("*.npz") if not f.name.endswith(".part.npz"))
+    if not files and make:
         print(f"no data in {folder}: making it (scripts/make_viseme_data.py --scale 1.5)", flush=True)
         import subprocess
 
@@ -62,16 +64,19 @@ def load_data(folder: Path, hold_out: tuple[str, ...] = ()) -> list[tuple[np.nda
         subprocess.run([sys.executable, str(script), "--out", str(folder), "--scale", "1.5"], check=True)
         files = sorted(folder.glob("*.npz"))
     for f in files:
+        if f.name in skip:
+            continue
         if any(f.stem == h or f.stem.startswith(h + "-") for h in hold_out):
             print(f"held out: {f.name}", flush=True)
             continue
-        d = np.load(f)
-        a_off = np.concatenate([[0], np.cumsum(d["audio_lengths"])])
-        l_off = np.concatenate([[0], np.cumsum(d["label_lengths"])])
-        for i in range(len(d["audio_lengths"])):
-            audio = d["audio"][a_off[i] : a_off[i + 1]].astype(np.float32) / 32767
-            labels = d["labels"][l_off[i] : l_off[i + 1]].astype(np.int64)
-            items.append((audio, labels, str(d["voices"][i])))
+        with np.load(f) as d:  # each d[key] reads (and unzips) the whole array again: once each
+            all_audio, all_labels, voices = d["audio"], d["labels"], d["voices"]
+            a_off = np.concatenate([[0], np.cumsum(d["audio_lengths"])])
+            l_off = np.concatenate([[0], np.cumsum(d["label_lengths"])])
+        for i in range(len(voices)):
+            audio = all_audio[a_off[i] : a_off[i + 1]].astype(np.float32) / 32767
+            labels = all_labels[l_off[i] : l_off[i + 1]].astype(np.int64)
+            items.append((audio, labels, str(voices[i])))
     return items
 
 
@@ -172,12 +177,31 @@ def _batches_class():
     class Batches(torch.utils.data.IterableDataset):
         """`steps` random batches, made in a worker process while the model trains."""
 
-        def __init__(self, items, size: int, steps: int, seed: int) -> None:
+        def __init__(self, items, size: int, steps: int, seed: int, folder: Path | None = None,
+                     hold_out: tuple[str, ...] = ()) -> None:
             self.items, self.size, self.steps, self.seed = items, size, steps, seed
+            self.folder, self.hold_out = folder, hold_out
+            self.seen = frozenset(f.name for f in folder.glob("*.npz")) if folder else frozenset()
 
         def __iter__(self):
             rng = np.random.default_rng([self.seed, 99])
-            for _ in range(self.steps):
+            for step in range(self.steps):
+                if self.folder is not None and step % 100 == 99:
+                    # a family whose data was still being made when training began joins when written
+                    # (never the case when the data is made first, as the recipe does)
+                    settled = time.time() - 20  # written a while ago: complete
+                    done = frozenset(f.name for f in self.folder.glob("*.npz")
+                                     if f.stat().st_mtime < settled and not f.name.endswith(".part.npz"))
+                    if done - self.seen:
+                        try:
+                            new = load_data(self.folder, self.hold_out, self.seen | (frozenset(
+                                f.name for f in self.folder.glob("*.npz")) - done), make=False)
+                        except (OSError, ValueError, KeyError):
+                            new = None  # still being written: next time
+                        if new is not None:
+                            self.items = self.items + new
+                            print(f"step {step}: added {', '.join(sorted(done - self.seen))}", flush=True)
+                            self.seen = done
                 yield make_batch(self.items, self.size, rng)
 
     return Batches
@@ -318,7 +342,8 @@ def main() -> int:
     class_weight[VISEMES.index("PP")] = args.closure_weight
     ce = torch.nn.CrossEntropyLoss(weight=class_weight, reduction="none")
     batches = torch.utils.data.DataLoader(
-        Batches(items, args.batch, args.steps, args.seed), batch_size=None, num_workers=1
+        Batches(items, args.batch, args.steps, args.seed, args.data, tuple(args.hold_out)),
+        batch_size=None, num_workers=1
     )
     from tqdm import tqdm
 
