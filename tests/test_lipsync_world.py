@@ -86,8 +86,10 @@ def test_in_a_real_room_the_mouth_rests_in_pauses_and_closes_for_bilabials():
         for key, value in score.figures().items():
             pick = max if key == "false_closures" else min
             worst[key] = pick(worst.get(key, value), value)
+    # measured here: the shipped model 0.97 of pauses at rest, r 0.87; the model before issue 15
+    # 0.67 and 0.69 (it opened on breaths), so these two fail on it
     assert worst["pauses_closed"] >= 0.85, worst
-    assert worst["closures_shown"] >= 0.65, worst  # 0.69 here, 0.74 on 10 sentences (the old model: 0.64)
+    assert worst["closures_shown"] >= 0.65, worst  # 0.69 here (both models); 0.76 on all 30 sentences
     assert worst["false_closures"] <= 0.07, worst
     assert worst["openness_r"] >= 0.70, worst
     assert worst["speech_frame_accuracy"] >= 0.55, worst
