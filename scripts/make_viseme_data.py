@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
 """Make multi-voice speech with exact phone alignments for the audio-to-viseme model.
 
-    .venv/bin/python scripts/make_viseme_data.py [--out build/viseme-data] [--scale 1.0]
+    .venv/bin/python scripts/make_viseme_data.py [--out build/viseme-data] [--scale 1.0] [--families ...]
 
-Training voices: espeak-ng (7 English accents x its non-Klatt variants), flite slt, kal16
-and kal (8 kHz), and Piper's joe; each at random speaking rates and pitches. Voices held
-out for evaluation (never written here): every festival voice, flite awb and rms, and
-espeak-ng's Klatt variant family. Sentences come from the docstrings of Python's standard
-library (real English, many phone contexts) plus everyday phrases; the evaluation sentences
-(avatar/lipsync/eval_sentences.txt) are never used. One .npz per voice family: 16 kHz int16
-audio and 100 fps viseme labels per utterance. Fixed seed: the same command makes the same data.
+Training voices: espeak-ng (7 English accents x its non-Klatt variants, and 20 other
+languages speaking their own frequent words), flite slt, kal16 and kal (8 kHz), Piper's joe,
+and Kokoro's English, Spanish, French, Italian, Portuguese and Hindi voices where `aac-avatar
+setup kokoro` has been run; each at random speaking rates and pitches. Voices held out for
+evaluation (never written here): every festival voice, flite awb and rms, espeak-ng's Klatt
+variant family, and MBROLA (never trained on, by rule). A quarter of the utterances go
+through a call codec (Opus 16-32 kbps or AAC 24-48 kbps, ffmpeg) as stored; rooms, breaths
+in pauses, noise and microphones are drawn afresh at training time (scripts/train_visemes.py).
+English sentences come from the docstrings of Python's standard library (real English, many
+phone contexts) plus everyday phrases; the evaluation sentences (avatar/lipsync/eval_sentences.txt)
+are never used. One .npz per voice family: 16 kHz int16 audio and 100 fps viseme labels per
+utterance. Fixed seed: the same command makes the same data.
 """
 
 from __future__ import annotations
@@ -27,11 +32,26 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from avatar.lipsync.alignment import frame_visemes  # noqa: E402
+from avatar.lipsync.conditions import CodecUnavailable, codec_roundtrip  # noqa: E402
 from avatar.lipsync.features import FPS, SAMPLE_RATE_HZ, to_model_rate  # noqa: E402
 from avatar.lipsync.reference_voices import PiperAligned, Prosody, flite_utterance  # noqa: E402
 
 ESPEAK_ACCENTS = ("en-us", "en-gb", "en-gb-x-rp", "en-029", "en-us-nyc", "en-gb-x-gbclan", "en-gb-scotland")
 HELD_OUT_ESPEAK_FAMILY = "klatt"
+# espeak-ng voice -> wordfreq language: each speaks strings of its own language's frequent words
+WORLD_LANGUAGES = {
+    "de": "de", "fr-fr": "fr", "es": "es", "it": "it", "pt": "pt", "nl": "nl", "pl": "pl", "ru": "ru",
+    "sv": "sv", "tr": "tr", "cs": "cs", "hi": "hi", "id": "id", "fi": "fi", "hu": "hu", "ro": "ro",
+    "el": "el", "da": "da", "uk": "uk", "vi": "vi",
+}
+# Kokoro voices by language (wordfreq code; "en" speaks the English sentences)
+KOKORO_VOICES = {
+    "af_heart": "en", "af_bella": "en", "af_nicole": "en", "af_sarah": "en", "af_sky": "en", "am_adam": "en",
+    "am_michael": "en", "am_eric": "en", "am_onyx": "en", "am_puck": "en", "bf_emma": "en", "bf_isabella": "en",
+    "bm_george": "en", "bm_lewis": "en", "bm_daniel": "en", "ef_dora": "es", "em_alex": "es", "ff_siwis": "fr",
+    "if_sara": "it", "im_nicola": "it", "pf_dora": "pt", "pm_alex": "pt", "hf_alpha": "hi", "hm_omega": "hi",
+}
+FAMILIES = ("espeak", "espeak-world", "flite", "piper", "kokoro")
 EVERYDAY = """Yes please. No thank you. I need a drink of water. Can we stop for a minute?
 I don't understand, could you say it again? I love you too. What time is it?
 I'm feeling much better today. Where are my glasses? Let's watch a film tonight.
@@ -64,8 +84,29 @@ def sentences(seed: int) -> list[str]:
     return everyday + out
 
 
-def _record(utt, store: dict) -> None:
-    audio = to_model_rate(utt.audio, utt.sample_rate_hz)
+def world_text(lang: str, rng: np.random.Generator) -> str:
+    """5-14 of the language's 3,000 most frequent words, a sentence's worth of its sounds."""
+    import wordfreq
+
+    words = wordfreq.top_n_list(lang, 3000)
+    return " ".join(words[i] for i in rng.integers(0, len(words), int(rng.integers(5, 15)))) + "."
+
+
+def _call_codec(audio: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A quarter of utterances as a call would carry them: Opus 16-32 kbps or AAC 24-48 kbps."""
+    if rng.random() >= 0.25:
+        return audio
+    codec = "opus" if rng.random() < 0.6 else "aac"
+    kbps = int(rng.choice([16, 24, 32])) if codec == "opus" else int(rng.choice([24, 32, 48]))
+    try:
+        return codec_roundtrip(audio, codec, kbps)
+    except CodecUnavailable as exc:
+        print(f"  (no codec: {exc})", flush=True)
+        return audio
+
+
+def _record(utt, store: dict, rng: np.random.Generator) -> None:
+    audio = _call_codec(to_model_rate(utt.audio, utt.sample_rate_hz), rng)
     n = int(len(audio) // (SAMPLE_RATE_HZ / FPS))
     store["audio"].append((np.clip(audio, -1, 1) * 32767).astype(np.int16))
     store["labels"].append(frame_visemes(utt.phones, n, FPS).astype(np.int8))
@@ -74,14 +115,16 @@ def _record(utt, store: dict) -> None:
 
 def _save(out: Path, name: str, store: dict) -> None:
     lengths = np.array([len(a) for a in store["audio"]])
+    part = out / f"{name}.part.npz"
     np.savez(
-        out / f"{name}.npz",
+        part,
         audio=np.concatenate(store["audio"]),
         audio_lengths=lengths,
         labels=np.concatenate(store["labels"]),
         label_lengths=np.array([len(lab) for lab in store["labels"]]),
         voices=np.array(store["voice"]),
     )
+    part.replace(out / f"{name}.npz")  # whole or not at all: training may be watching the folder
     print(f"{name}: {len(lengths)} utterances, {lengths.sum() / SAMPLE_RATE_HZ / 60:.1f} min", flush=True)
 
 
@@ -90,19 +133,26 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=Path("build/viseme-data"))
     ap.add_argument("--scale", type=float, default=1.0, help="multiply the number of utterances")
     ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--families", nargs="+", choices=FAMILIES, default=list(FAMILIES),
+                    help="which voice families to make (each has its own seed stream)")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(args.seed)
     texts = sentences(args.seed)
-    cursor = 0
 
-    def text() -> str:
-        nonlocal cursor
-        # one or two sentences, so utterances hold pauses between sentences too
-        k = 1 if rng.random() < 0.7 else 2
-        t = " ".join(texts[(cursor + i) % len(texts)] for i in range(k))
-        cursor += k
-        return t
+    def texter(family: str):
+        """Sentences for one family: its own stream, so families made alone get the same texts."""
+        text_rng = np.random.default_rng([args.seed, 99, FAMILIES.index(family)])
+        cursor = FAMILIES.index(family) * 2000 % len(texts)
+
+        def text() -> str:
+            nonlocal cursor
+            # one or two sentences, so utterances hold pauses between sentences too
+            k = 1 if text_rng.random() < 0.7 else 2
+            t = " ".join(texts[(cursor + i) % len(texts)] for i in range(k))
+            cursor += k
+            return t
+
+        return text
 
     def count(n: int) -> int:
         return max(1, int(round(n * args.scale)))
@@ -112,28 +162,68 @@ def main() -> int:
     from speech.registry import get_voice
     from speech.voice import VoiceSettings
 
+    def family_rng(name: str) -> np.random.Generator:
+        # each family its own stream, so making one family alone gives the same data
+        return np.random.default_rng([args.seed, FAMILIES.index(name)])
+
     variants = [""] + [name for name, _ in list_espeak_variants() if HELD_OUT_ESPEAK_FAMILY not in name.lower()]
-    store = {"audio": [], "labels": [], "voice": []}
-    for _ in range(count(360)):
-        accent = ESPEAK_ACCENTS[rng.integers(len(ESPEAK_ACCENTS))]
-        variant = variants[rng.integers(len(variants))]
-        settings = VoiceSettings(rate=float(rng.uniform(0.75, 1.5)), pitch_semitones=float(rng.uniform(-5, 5)))
-        voice = get_voice(f"espeak:{accent}+{variant}" if variant else f"espeak:{accent}", settings)
-        _record(voice.synthesize(text()), store)
-    _save(args.out, "espeak", store)
-
-    for name in ("slt", "kal16", "kal"):
+    if "espeak" in args.families:
+        rng, text = family_rng("espeak"), texter("espeak")
         store = {"audio": [], "labels": [], "voice": []}
-        for _ in range(count(110)):
-            prosody = Prosody(float(rng.uniform(0.8, 1.35)), float(rng.uniform(-4, 4)))
-            _record(flite_utterance(text(), name, prosody), store)
-        _save(args.out, f"flite-{name}", store)
+        for _ in range(count(360)):
+            accent = ESPEAK_ACCENTS[rng.integers(len(ESPEAK_ACCENTS))]
+            variant = variants[rng.integers(len(variants))]
+            settings = VoiceSettings(rate=float(rng.uniform(0.75, 1.5)), pitch_semitones=float(rng.uniform(-5, 5)))
+            voice = get_voice(f"espeak:{accent}+{variant}" if variant else f"espeak:{accent}", settings)
+            _record(voice.synthesize(text()), store, rng)
+        _save(args.out, "espeak", store)
 
-    piper = PiperAligned()
-    store = {"audio": [], "labels": [], "voice": []}
-    for _ in range(count(260)):
-        _record(piper.utterance(text(), Prosody(float(rng.uniform(0.8, 1.3)))), store)
-    _save(args.out, "piper-joe", store)
+    if "espeak-world" in args.families:
+        rng = family_rng("espeak-world")
+        store = {"audio": [], "labels": [], "voice": []}
+        languages = sorted(WORLD_LANGUAGES)
+        for _ in range(count(240)):
+            lang = languages[rng.integers(len(languages))]
+            variant = variants[rng.integers(len(variants))]
+            settings = VoiceSettings(rate=float(rng.uniform(0.75, 1.4)), pitch_semitones=float(rng.uniform(-5, 5)))
+            voice = get_voice(f"espeak:{lang}+{variant}" if variant else f"espeak:{lang}", settings)
+            _record(voice.synthesize(world_text(WORLD_LANGUAGES[lang], rng)), store, rng)
+        _save(args.out, "espeak-world", store)
+
+    if "flite" in args.families:
+        rng, text = family_rng("flite"), texter("flite")
+        for name in ("slt", "kal16", "kal"):
+            store = {"audio": [], "labels": [], "voice": []}
+            for _ in range(count(110)):
+                prosody = Prosody(float(rng.uniform(0.8, 1.35)), float(rng.uniform(-4, 4)))
+                _record(flite_utterance(text(), name, prosody), store, rng)
+            _save(args.out, f"flite-{name}", store)
+
+    if "piper" in args.families:
+        rng, text = family_rng("piper"), texter("piper")
+        piper = PiperAligned()
+        store = {"audio": [], "labels": [], "voice": []}
+        for _ in range(count(260)):
+            _record(piper.utterance(text(), Prosody(float(rng.uniform(0.8, 1.3)))), store, rng)
+        _save(args.out, "piper-joe", store)
+
+    if "kokoro" in args.families:
+        from speech.kokoro_setup import is_set_up
+
+        if not is_set_up():
+            print("kokoro: skipped (run `aac-avatar setup kokoro` first)", flush=True)
+        else:
+            rng, text = family_rng("kokoro"), texter("kokoro")
+            store = {"audio": [], "labels": [], "voice": []}
+            per_voice = count(3)
+            for name, lang in KOKORO_VOICES.items():
+                voice = get_voice(f"kokoro:{name}", VoiceSettings(rate=float(rng.uniform(0.85, 1.25))))
+                for _ in range(per_voice):
+                    said = text() if lang == "en" else world_text(lang, rng)
+                    _record(voice.synthesize(said), store, rng)
+                voice.close()
+                print(f"  kokoro:{name} done, {time.time() - started:.0f} s", flush=True)
+            _save(args.out, "kokoro", store)
     print(f"done in {time.time() - started:.0f} s")
     return 0
 

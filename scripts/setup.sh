@@ -19,12 +19,12 @@ done
 # espeak-ng: the in-process fallback voice. pulseaudio: the virtual microphone (and the tests'
 # own sound server). ffmpeg: recordings. EGL/Mesa: the renderer on GPU or CPU (llvmpipe).
 # flite and festival: more voices with exact phone timing, for the lip-sync evaluation
-# (festvox-kdlpc16k and festvox-us-slt-hts: two held-out festival voices for it).
+# (festvox-kdlpc16k, festvox-kallpc16k and festvox-us-slt-hts: held-out festival voices for it).
 # Fonts: the board's labels in Latin, Greek, Cyrillic, Devanagari, Arabic, Hebrew, Thai (Noto) and Chinese
 # (WenQuanYi Micro Hei, 5 MB instead of Noto CJK's 100 MB).
 system_packages=(espeak-ng libespeak-ng1 pulseaudio pulseaudio-utils ffmpeg
   libegl1 libegl-mesa0 libgl1-mesa-dri libgl1 libglib2.0-0 libportaudio2
-  flite festival festvox-kdlpc16k festvox-us-slt-hts python3-venv
+  flite festival festvox-kdlpc16k festvox-kallpc16k festvox-us-slt-hts python3-venv
   fonts-dejavu-core fonts-noto-core fonts-wqy-microhei)
 # --test also: strace and unshare (util-linux) for the no-network test (live, say and the app run in a
 # network namespace with no interfaces, every connect traced).

@@ -4,17 +4,22 @@
     .venv/bin/pip install -e '.[train]'          # torch==2.13.0 (CPU), only needed here
     .venv/bin/python scripts/train_visemes.py     # 12-25 minutes on 2 cores (3000 steps)
 
-The first run makes the training data (scripts/make_viseme_data.py --scale 1.5, about two
+The first run makes the training data (scripts/make_viseme_data.py --scale 1.5, 10-20
 minutes: aligned multi-voice speech in build/viseme-data) when the folder is empty.
+Leave-one-family-out: `--hold-out espeak-world` trains without that family's files (judge it
+with `aac-avatar eval lipsync --model ...` on that family's voices).
 
 Fixed seed. The model: two causal 1-D convolutions over 40 log-mel bands, a GRU, a viseme
 head (15 classes) and a mouth-openness head. For each new 10 ms frame it answers for the
-frame 8 frames earlier, so it looks at most 90 ms ahead. Augmentation on the fly: speaking
-rate (resampling), gain (with clipping), noise, reverberation, and a lower sample rate
-(8 or 11.025 kHz telephone-like band limits); pitch and rate variety also come from the
-synthesizers' own settings in the data. Writes avatar/lipsync/visemes.onnx and prints the
-held-out figures (voices never trained on, sentences never trained on) beside a
-loudness-only baseline.
+frame 8 frames earlier, so it looks at most 90 ms ahead. Augmentation on the fly: real-room
+pauses (silence before and after, breaths in the pauses, room noise: the mouth must rest
+there), speaking rate (resampling), vocal-tract length (warped mel filters), a microphone's
+colouring, gain (with clipping), noise, reverberation, and a lower sample rate (8 or 11.025
+kHz telephone-like band limits); pitch and rate variety also come from the synthesizers'
+own settings, and call codecs from the data. The loss weighs p/b/m frames up and punishes
+closed lips on open vowels (false closures). Writes avatar/lipsync/visemes.onnx and prints
+the held-out figures (voices never trained on, sentences never trained on), family by family
+with the worst, beside a loudness-only baseline.
 """
 
 from __future__ import annotations
@@ -30,7 +35,8 @@ from scipy.signal import fftconvolve, lfilter, resample_poly
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from avatar.lipsync.alignment import frame_openness  # noqa: E402
-from avatar.lipsync.features import HOP, N_MELS, SAMPLE_RATE_HZ, log_mel  # noqa: E402
+from avatar.lipsync.conditions import microphone, pause_life  # noqa: E402
+from avatar.lipsync.features import HOP, N_MELS, SAMPLE_RATE_HZ, log_mel, mel_filterbank  # noqa: E402
 from avatar.lipsync.model import DEFAULT_MODEL_PATH  # noqa: E402
 from speech.visemes import VISEMES  # noqa: E402
 
@@ -43,11 +49,14 @@ SIL = VISEMES.index("sil")
 SILENT_FEATURE = float(np.log(1e-8))
 
 
-def load_data(folder: Path) -> list[tuple[np.ndarray, np.ndarray, str]]:
-    """(16 kHz float audio, 100 fps viseme labels, voice id) for every utterance in the folder."""
+def load_data(
+    folder: Path, hold_out: tuple[str, ...] = (), skip: frozenset[str] = frozenset(), make: bool = True
+) -> list[tuple[np.ndarray, np.ndarray, str]]:
+    """(16 kHz float audio, 100 fps viseme labels, voice id) for every utterance in the folder,
+    less the families (file name prefixes) in `hold_out` and the file names in `skip`."""
     items = []
-    files = sorted(folder.glob("*.npz"))
-    if not files:
+    files = sorted(f for f in folder.glob("*.npz") if not f.name.endswith(".part.npz"))
+    if not files and make:
         print(f"no data in {folder}: making it (scripts/make_viseme_data.py --scale 1.5)", flush=True)
         import subprocess
 
@@ -55,23 +64,36 @@ def load_data(folder: Path) -> list[tuple[np.ndarray, np.ndarray, str]]:
         subprocess.run([sys.executable, str(script), "--out", str(folder), "--scale", "1.5"], check=True)
         files = sorted(folder.glob("*.npz"))
     for f in files:
-        d = np.load(f)
-        a_off = np.concatenate([[0], np.cumsum(d["audio_lengths"])])
-        l_off = np.concatenate([[0], np.cumsum(d["label_lengths"])])
-        for i in range(len(d["audio_lengths"])):
-            audio = d["audio"][a_off[i] : a_off[i + 1]].astype(np.float32) / 32767
-            labels = d["labels"][l_off[i] : l_off[i + 1]].astype(np.int64)
-            items.append((audio, labels, str(d["voices"][i])))
+        if f.name in skip:
+            continue
+        if any(f.stem == h or f.stem.startswith(h + "-") for h in hold_out):
+            print(f"held out: {f.name}", flush=True)
+            continue
+        with np.load(f) as d:  # each d[key] reads (and unzips) the whole array again: once each
+            all_audio, all_labels, voices = d["audio"], d["labels"], d["voices"]
+            a_off = np.concatenate([[0], np.cumsum(d["audio_lengths"])])
+            l_off = np.concatenate([[0], np.cumsum(d["label_lengths"])])
+        for i in range(len(voices)):
+            audio = all_audio[a_off[i] : a_off[i + 1]].astype(np.float32) / 32767
+            labels = all_labels[l_off[i] : l_off[i + 1]].astype(np.int64)
+            items.append((audio, labels, str(voices[i])))
     return items
 
 
 # how often and how strongly rooms are simulated (set from the command line before training)
-ROOM = {"reverb_prob": 0.3, "reverb_gain": 0.5}
+ROOM = {"reverb_prob": 0.3, "reverb_gain": 0.5, "pause_prob": 0.7, "mic_prob": 0.4, "warp_prob": 0.5}
+OPEN_VOWELS = [VISEMES.index("aa"), VISEMES.index("E")]  # Rhubarb D and C: closed lips there are false
+_FILTERBANKS: dict[float, np.ndarray] = {}
 
 
-def augment(audio: np.ndarray, labels: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """One random variant of an utterance (labels follow any change of speed)."""
+def augment(
+    audio: np.ndarray, labels: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """One random variant of an utterance (labels follow any change of speed or padding), and the
+    mel filters to read it with (warped for a different vocal-tract length, or None)."""
     x = audio
+    if rng.random() < ROOM["pause_prob"]:  # pauses as rooms have them: breaths, noise
+        x, labels = pause_life(x, labels, rng)
     if rng.random() < 0.5:  # speaking rate (and pitch with it), up to +-15%
         down = int(rng.integers(87, 116))
         x = resample_poly(x, 100, down).astype(np.float32)
@@ -93,6 +115,8 @@ def augment(audio: np.ndarray, labels: np.ndarray, rng: np.random.Generator) -> 
         g = gcd(low, SAMPLE_RATE_HZ)
         y = resample_poly(x, low // g, SAMPLE_RATE_HZ // g)
         x = resample_poly(y, SAMPLE_RATE_HZ // g, low // g)[: len(x)].astype(np.float32)
+    if rng.random() < ROOM["mic_prob"]:
+        x = microphone(x, rng)
     x = x * np.float32(10 ** (rng.uniform(-28, 4) / 20))  # gain
     if rng.random() < 0.08:  # clipping
         x = np.clip(x * 4, -1, 1)
@@ -103,15 +127,19 @@ def augment(audio: np.ndarray, labels: np.ndarray, rng: np.random.Generator) -> 
         speech_rms = np.sqrt(np.mean(x**2) + 1e-12)
         noise *= speech_rms / np.sqrt(np.mean(noise**2) + 1e-12) * 10 ** (-rng.uniform(5, 45) / 20)
         x = x + noise
-    return np.clip(x, -1, 1).astype(np.float32), labels
+    fb = None
+    if rng.random() < ROOM["warp_prob"]:  # vocal-tract length, +-12%
+        warp = round(float(rng.uniform(0.88, 1.12)), 2)
+        fb = _FILTERBANKS.setdefault(warp, mel_filterbank(warp))
+    return np.clip(x, -1, 1).astype(np.float32), labels, fb
 
 
 def example(audio: np.ndarray, labels: np.ndarray, rng: np.random.Generator):
     """Features (history + crop) and targets of one random crop, exactly as the stream sees them."""
-    x, lab = augment(audio, labels, rng)
+    x, lab, fb = augment(audio, labels, rng)
     # the stream ends by feeding silence for the lookahead: do the same here
     x = np.concatenate([x, np.zeros((DELAY + 1) * HOP, np.float32)])
-    feats, _ = log_mel(x)
+    feats, _ = log_mel(x) if fb is None else log_mel(x, filterbank=fb)
     target = np.concatenate([np.full(DELAY, SIL), lab])
     n = min(len(feats), len(target))
     feats, target = feats[:n], target[:n]
@@ -149,12 +177,31 @@ def _batches_class():
     class Batches(torch.utils.data.IterableDataset):
         """`steps` random batches, made in a worker process while the model trains."""
 
-        def __init__(self, items, size: int, steps: int, seed: int) -> None:
+        def __init__(self, items, size: int, steps: int, seed: int, folder: Path | None = None,
+                     hold_out: tuple[str, ...] = ()) -> None:
             self.items, self.size, self.steps, self.seed = items, size, steps, seed
+            self.folder, self.hold_out = folder, hold_out
+            self.seen = frozenset(f.name for f in folder.glob("*.npz")) if folder else frozenset()
 
         def __iter__(self):
             rng = np.random.default_rng([self.seed, 99])
-            for _ in range(self.steps):
+            for step in range(self.steps):
+                if self.folder is not None and step % 100 == 99:
+                    # a family whose data was still being made when training began joins when written
+                    # (never the case when the data is made first, as the recipe does)
+                    settled = time.time() - 20  # written a while ago: complete
+                    done = frozenset(f.name for f in self.folder.glob("*.npz")
+                                     if f.stat().st_mtime < settled and not f.name.endswith(".part.npz"))
+                    if done - self.seen:
+                        try:
+                            new = load_data(self.folder, self.hold_out, self.seen | (frozenset(
+                                f.name for f in self.folder.glob("*.npz")) - done), make=False)
+                        except (OSError, ValueError, KeyError):
+                            new = None  # still being written: next time
+                        if new is not None:
+                            self.items = self.items + new
+                            print(f"step {step}: added {', '.join(sorted(done - self.seen))}", flush=True)
+                            self.seen = done
                 yield make_batch(self.items, self.size, rng)
 
     return Batches
@@ -184,6 +231,35 @@ def build_model(mean: np.ndarray, std: np.ndarray):
     return VisemeNet()
 
 
+def load_onnx_weights(model, path: Path) -> None:
+    """Start from an exported model of the same shape (fine-tuning): ONNX's GRU keeps its gates
+    in z, r, h order with both biases in one tensor; torch keeps r, z, n."""
+    import onnx
+    import torch
+    from onnx import numpy_helper
+
+    m = onnx.load(str(path))
+    init = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    gru = next(n for n in m.graph.node if n.op_type == "GRU")
+    w, r, b = (init[name] for name in gru.input[1:4])
+
+    def rzn(x: np.ndarray) -> np.ndarray:
+        z, r_, h = np.split(x, 3, axis=0)
+        return np.concatenate([r_, z, h], axis=0)
+
+    matmuls = sorted((k for k in init if k.startswith("onnx::MatMul")), key=lambda k: int(k.split("_")[-1]))
+    state = {
+        "mean": init["net.mean"], "std": init["net.std"],
+        "conv1.weight": init["net.conv1.weight"], "conv1.bias": init["net.conv1.bias"],
+        "conv2.weight": init["net.conv2.weight"], "conv2.bias": init["net.conv2.bias"],
+        "gru.weight_ih_l0": rzn(w[0]), "gru.weight_hh_l0": rzn(r[0]),
+        "gru.bias_ih_l0": rzn(b[0, : b.shape[1] // 2]), "gru.bias_hh_l0": rzn(b[0, b.shape[1] // 2 :]),
+        "visemes.weight": init[matmuls[0]].T, "visemes.bias": init["net.visemes.bias"],
+        "openness.weight": init[matmuls[1]].T, "openness.bias": init["net.openness.bias"],
+    }
+    model.load_state_dict({k: torch.tensor(np.ascontiguousarray(v)) for k, v in state.items()})
+
+
 def export(model, path: Path) -> None:
     import onnx
     import torch
@@ -197,6 +273,11 @@ def export(model, path: Path) -> None:
             logits, openness, state = self.net(features, state_in)
             return torch.softmax(logits, -1), torch.sigmoid(openness), state
 
+    import warnings
+
+    # the legacy exporter's notices (deprecation, GRU batch size) are about other models than this one
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=UserWarning)
     wrapped = Exported(model).eval()
     feats = torch.zeros(1, HISTORY + 50, N_MELS)
     state = torch.zeros(1, 1, HIDDEN)
@@ -219,48 +300,73 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH)
     ap.add_argument("--steps", type=int, default=3000)
     ap.add_argument("--batch", type=int, default=24)
-    ap.add_argument("--max-minutes", type=float, default=45.0, help="stop training after this long")
+    ap.add_argument("--max-minutes", type=float, default=None,
+                    help="stop training after this long; the learning rate then anneals by the clock "
+                    "(whichever of steps and time is further along), so the run is not step-for-step reproducible")
     ap.add_argument("--threads", type=int, default=1, help="torch threads (batches are made in one more process)")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--init", type=Path, default=None,
+                    help="start from this exported model (same shape) instead of random weights")
+    ap.add_argument("--lr", type=float, default=3e-3, help="peak learning rate")
     ap.add_argument("--log-every", type=int, default=100)
     ap.add_argument("--reverb-prob", type=float, default=0.3, help="share of examples put in a room")
     ap.add_argument("--reverb-gain", type=float, default=0.5, help="strongest reverberant tail (direct sound 1)")
     ap.add_argument("--closure-weight", type=float, default=3.0, help="loss weight of p/b/m frames")
+    ap.add_argument("--false-closure-weight", type=float, default=2.0,
+                    help="loss weight of -log(1 - p(closed lips)) on open-vowel frames")
+    ap.add_argument("--pause-prob", type=float, default=0.7, help="share of examples given real-room pauses")
+    ap.add_argument("--hold-out", nargs="*", default=[],
+                    help="training families (data file prefixes) left out: leave-one-family-out validation")
     ap.add_argument("--eval-sentences", type=int, default=10, help="held-out sentences per held-out voice")
     args = ap.parse_args()
 
     import torch
 
     Batches = _batches_class()
-    ROOM.update(reverb_prob=args.reverb_prob, reverb_gain=args.reverb_gain)
+    ROOM.update(reverb_prob=args.reverb_prob, reverb_gain=args.reverb_gain, pause_prob=args.pause_prob)
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(args.seed)
-    items = load_data(args.data)
+    items = load_data(args.data, tuple(args.hold_out))
     lengths = np.array([len(a) for a, _, _ in items], dtype=np.float64)
     print(f"{len(items)} utterances, {lengths.sum() / SAMPLE_RATE_HZ / 60:.1f} min, "
           f"voices: {len({v for _, _, v in items})}", flush=True)
 
     sample = np.concatenate([log_mel(items[i][0])[0] for i in rng.choice(len(items), 200, replace=False)])
     model = build_model(sample.mean(0), sample.std(0) + 1e-3)
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-4)
+    if args.init is not None:
+        load_onnx_weights(model, args.init)
+        print(f"starting from {args.init}", flush=True)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     class_weight = torch.ones(len(VISEMES))
     class_weight[VISEMES.index("PP")] = args.closure_weight
     ce = torch.nn.CrossEntropyLoss(weight=class_weight, reduction="none")
     batches = torch.utils.data.DataLoader(
-        Batches(items, args.batch, args.steps, args.seed), batch_size=None, num_workers=1
+        Batches(items, args.batch, args.steps, args.seed, args.data, tuple(args.hold_out)),
+        batch_size=None, num_workers=1
     )
+    from tqdm import tqdm
+
     started = time.time()
     model.train()
+    bar = tqdm(total=args.steps, unit="step", mininterval=10, file=sys.stderr)
     for step, (feats, target, opened, mask) in enumerate(batches):
-        lr = 3e-3 * min(1.0, (step + 1) / 100) * 0.5 * (1 + np.cos(np.pi * step / args.steps))
+        bar.update(1)
+        progress = step / args.steps
+        if args.max_minutes:
+            progress = max(progress, (time.time() - started) / (args.max_minutes * 60))
+        lr = args.lr * min(1.0, (step + 1) / 100) * 0.5 * (1 + np.cos(np.pi * min(progress, 1.0)))
         for group in opt.param_groups:
             group["lr"] = lr
         logits, openness, _ = model(feats, torch.zeros(1, feats.shape[0], HIDDEN))
         m = mask
         loss_cls = (ce(logits.reshape(-1, len(VISEMES)), target.reshape(-1)) * m.reshape(-1)).sum()
         loss_open = (((torch.sigmoid(openness) - opened) ** 2) * m).sum()
-        loss = (loss_cls + 4.0 * loss_open) / m.sum()
+        # closed lips in the middle of an open vowel are the worst error a viewer sees
+        p_closed = torch.softmax(logits, -1)[..., VISEMES.index("PP")]
+        on_vowel = (target.unsqueeze(-1) == torch.tensor(OPEN_VOWELS)).any(-1).float() * m
+        loss_false = (-torch.log1p(-p_closed.clamp(max=0.999)) * on_vowel).sum()
+        loss = (loss_cls + 4.0 * loss_open + args.false_closure_weight * loss_false) / m.sum()
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -268,16 +374,18 @@ def main() -> int:
         if step % args.log_every == 0 or step == args.steps - 1:
             with torch.no_grad():
                 acc = ((logits.argmax(-1) == target).float() * m).sum() / m.sum()
-            print(f"step {step}: loss {loss.item():.3f}, train frame accuracy {acc.item():.3f}, "
-                  f"{time.time() - started:.0f} s", flush=True)
-        if time.time() - started > args.max_minutes * 60:
-            print(f"stopping at step {step}: --max-minutes reached", flush=True)
+            bar.write(f"step {step}: loss {loss.item():.3f}, train frame accuracy {acc.item():.3f}, "
+                      f"{time.time() - started:.0f} s")
+        if args.max_minutes and time.time() - started > args.max_minutes * 60:
+            bar.write(f"stopping at step {step}: --max-minutes reached")
             break
+    bar.close()
     model.eval()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     export(model, args.out)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB) after {time.time() - started:.0f} s")
 
+    from aac.commands.eval import print_family_table
     from avatar.lipsync.heldout import HELD_OUT_VOICES
     from avatar.lipsync.judge import judge
     from speech.registry import get_voice
@@ -285,7 +393,9 @@ def main() -> int:
     figures = judge(args.out, HELD_OUT_VOICES, args.eval_sentences, get_voice)
     print("held-out voices:", ", ".join(HELD_OUT_VOICES))
     for key, value in figures.items():
-        print(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")
+        if "family" not in key:
+            print(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")
+    print_family_table(figures)
     return 0
 
 

@@ -123,14 +123,88 @@ def test_8khz_and_stereo_and_float_wav_of_speech(speech_wav, tmp_path, capsys):
     _check_rhubarb(doc2, utt.duration_s)
 
 
-@pytest.mark.slow
-def test_ten_minutes_of_audio(speech_wav, tmp_path, capsys):
+def test_48khz_stereo_speech_and_music_without_voice(speech_wav, tmp_path, capsys):
+    from scipy.signal import resample_poly
+
     _, utt = speech_wav
-    reps = int(np.ceil(600 / utt.duration_s))
-    long = np.tile(utt.audio, reps)[: 600 * utt.sample_rate_hz]
-    doc = _cues(capsys, _write(tmp_path / "long.wav", long, utt.sample_rate_hz), "--format", "rhubarb-json")
-    _check_rhubarb(doc, 600.0)
-    assert len(doc["mouthCues"]) > 1000
+    mono48 = resample_poly(utt.audio, 320, 147).astype(np.float32)
+    stereo = np.stack([mono48, np.roll(mono48, 24) * 0.7], axis=1)
+    doc = _cues(capsys, _write(tmp_path / "48k.wav", stereo, 48000), "--format", "rhubarb-json")
+    _check_rhubarb(doc, len(mono48) / 48000)
+    assert "A" in {c["value"] for c in doc["mouthCues"]}
+    # four seconds of chords with no voice: cues over the whole file, not a hang or a traceback
+    t = np.arange(4 * 44100) / 44100
+    chords = sum(np.sin(2 * np.pi * f * t) for f in (220.0, 277.2, 329.6, 440.0)) * 0.2
+    chords *= 0.5 + 0.5 * np.sign(np.sin(2 * np.pi * 1.5 * t))  # on and off, like strummed chords
+    doc = _cues(capsys, _write(tmp_path / "music.wav", chords.astype(np.float32), 44100), "--format", "rhubarb-json")
+    _check_rhubarb(doc, 4.0)
+
+
+def test_nan_and_too_low_rate_and_truncated_files(speech_wav, tmp_path, capsys):
+    _, utt = speech_wav
+    bad = utt.audio.copy()
+    bad[5000] = np.nan
+    path = tmp_path / "nan.wav"
+    sf.write(path, bad, utt.sample_rate_hz, subtype="FLOAT")
+    assert main(["visemes", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "nan.wav" in err and "NaN" in err
+    low = _write(tmp_path / "low.wav", np.zeros(2000, np.float32), 2000)
+    assert main(["visemes", str(low)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "low.wav" in err and "too low" in err
+    # a download cut short: the header promises more samples than the file holds
+    whole = _write(tmp_path / "whole.wav", utt.audio, utt.sample_rate_hz).read_bytes()
+    cut = tmp_path / "cut.wav"
+    cut.write_bytes(whole[: len(whole) // 2])
+    code = main(["visemes", str(cut), "--format", "rhubarb-json"])
+    out, err = capsys.readouterr()
+    if code == 0:
+        assert json.loads(out)["mouthCues"]
+    else:
+        assert code == 2 and "cut.wav" in err and err.strip().count("\n") == 0
+
+
+@pytest.mark.slow
+def test_an_hour_of_audio_is_streamed_in_bounded_memory(speech_wav, tmp_path):
+    """An hour of speech (16 kHz, on disk, 115 MB) is read in blocks: the command's peak memory stays
+    far below what holding the whole file as float32 would add (230 MB), and every cue is there."""
+    import subprocess
+    import sys
+
+    from scipy.signal import resample_poly
+
+    _, utt = speech_wav
+    speech = resample_poly(utt.audio, 320, 441).astype(np.float32)
+    gap = np.zeros(8000, np.float32)
+    piece = np.concatenate([speech, gap])
+    path = tmp_path / "hour.wav"
+    total = 3600 * 16000
+    with sf.SoundFile(path, "w", 16000, 1, subtype="PCM_16") as f:
+        written = 0
+        while written < total - 8000:
+            block = np.tile(piece, 200)[: total - 8000 - written]
+            f.write(block)
+            written += len(block)
+        f.write(np.zeros(8000, np.float32))  # the hour ends in a pause
+    out = tmp_path / "hour.json"
+    probe = (
+        "import resource, sys; from aac.cli import main; "
+        f"code = main(['visemes', {str(path)!r}, '--format', 'rhubarb-json', '-o', {str(out)!r}]); "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(code)"
+    )
+    baseline = subprocess.run([sys.executable, "-c", "import resource; from aac.cli import main; "
+                               "from avatar.lipsync.model import default_model; default_model(); "
+                               "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"],
+                              capture_output=True, text=True, check=True, timeout=300)
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=1500)
+    assert run.returncode == 0, run.stderr[-2000:]
+    grown_mb = (int(run.stdout.split()[-1]) - int(baseline.stdout.split()[-1])) / 1024
+    assert grown_mb < 200, f"peak memory grew {grown_mb:.0f} MB over the loaded model"
+    doc = json.loads(out.read_text())
+    _check_rhubarb(doc, 3600.0)
+    assert len(doc["mouthCues"]) > 20000
+    assert doc["mouthCues"][-1]["value"] == "X"  # mouth at rest in the final pause
 
 
 def test_not_audio_and_missing_files_give_one_line_errors(tmp_path, capsys):

@@ -30,7 +30,7 @@ def model():
 
 
 def test_model_is_small_and_looks_at_most_100_ms_ahead(model):
-    assert DEFAULT_MODEL_PATH.stat().st_size < 10e6
+    assert DEFAULT_MODEL_PATH.stat().st_size < 5e6  # the issue: ONNX under 5 MB
     assert model.lookahead_s <= 0.1
 
 

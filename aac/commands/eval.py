@@ -9,6 +9,7 @@ from aac.arguments import input_file, number, whole_number
 
 
 def _lipsync(args: argparse.Namespace) -> int:
+    from aac.commands.visemes import text_visemes
     from avatar.lipsync.heldout import HELD_OUT_VOICES
     from avatar.lipsync.judge import judge
     from avatar.lipsync.model import DEFAULT_MODEL_PATH
@@ -20,7 +21,8 @@ def _lipsync(args: argparse.Namespace) -> int:
 
         load_model(args.model)  # a file that is no model is told here, naming it
     figures = judge(args.model or DEFAULT_MODEL_PATH, voices, args.sentences, get_voice, per_voice=args.per_voice,
-                    snr_db=args.snr_db, reverb_s=args.reverb_s)
+                    snr_db=args.snr_db, reverb_s=args.reverb_s, world=args.world,
+                    text_visemes=text_visemes if args.text else None)
     if args.phones:
         figures.update(_phone_path(voices, args.sentences, get_voice))
     if args.json:
@@ -29,19 +31,41 @@ def _lipsync(args: argparse.Namespace) -> int:
     print(f"held-out voices: {', '.join(voices)}")
     if args.snr_db is not None or args.reverb_s is not None:
         print(f"degraded: noise {args.snr_db} dB below the speech, reverberation {args.reverb_s} s")
+    if args.world:
+        print("as real recordings: room noise, breaths in the pauses, microphones, call codecs (Opus, AAC)")
     print(f"{figures['utterances']} utterances, {figures['audio_s']:.1f} s of audio, judged at 100 frames/s "
           "in Rhubarb shapes")
-    print(f"{'':24s}{'model':>10s}{'loudness':>10s}" + (f"{'phones':>10s}" if args.phones else ""))
-    for key in ("frame_accuracy", "speech_frame_accuracy", "closures_shown", "openness_r", "false_closures"):
+    print(f"{'':24s}{'model':>10s}{'loudness':>10s}" + (f"{'phones':>10s}" if args.phones else "")
+          + (f"{'+text':>10s}" if args.text else ""))
+    for key in ("frame_accuracy", "speech_frame_accuracy", "closures_shown", "openness_r", "false_closures",
+                "pauses_closed"):
         row = f"{key:24s}{figures['model_' + key]:10.3f}{figures['loudness_' + key]:10.3f}"
         if args.phones:
             row += f"{figures['phones_' + key]:10.3f}"
+        if args.text:
+            row += f"{figures['text_' + key]:10.3f}"
         print(row)
     print(f"model speed: {figures['model_x_realtime']:.0f}x real time on one thread")
+    print_family_table(figures)
     for key, value in figures.items():
-        if "@" in key:
+        if "@" in key and "@family:" not in key:
             print(f"  {key}: {value:.3f}")
     return 0
+
+
+def print_family_table(figures: dict) -> None:
+    """The model on each held-out family alone, the worst family and the mean of families."""
+    from avatar.lipsync.judge import FIGURES
+
+    families = sorted({k.split("@family:")[1] for k in figures if "@family:" in k})
+    if not families:
+        return
+    heads = ("accuracy", "speech", "p/b/m", "open r", "false cl", "pauses")
+    print(f"\nby held-out family (audio model){'':2s}" + "".join(f"{h:>10s}" for h in heads))
+    for family in families:
+        print(f"{family:34s}" + "".join(f"{figures[f'model_{k}@family:{family}']:10.3f}" for k in FIGURES))
+    print(f"{'worst family':34s}" + "".join(f"{figures[f'worst_family_{k}']:10.3f}" for k in FIGURES))
+    print(f"{'mean of families':34s}" + "".join(f"{figures[f'family_mean_{k}']:10.3f}" for k in FIGURES))
 
 
 def _phone_path(voices, n_sentences, get_voice) -> dict[str, float]:
@@ -97,6 +121,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      help="add pink noise this far below the speech")
     lip.add_argument("--reverb-s", type=number(0.0, 10.0, "reverberation time"), default=None,
                      help="add a room with this reverberation time (RT60)")
+    lip.add_argument("--text", action="store_true",
+                     help="also judge the audio model given each sentence's text (as `visemes --text`)")
+    lip.add_argument("--world", action="store_true",
+                     help="as real recordings: room noise, breaths in pauses, microphones, call codecs")
     lip.add_argument("--json", action="store_true", help="one JSON object")
     lip.set_defaults(func=_lipsync)
     parser.set_defaults(func=lambda args: parser.print_help() or 2)

@@ -10,7 +10,7 @@ from pathlib import Path
 from aac.arguments import input_file, not_special, output_file
 
 
-def _text_visemes(text: str) -> list[str]:
+def text_visemes(text: str) -> list[str]:
     # the words' phones in order, from espeak-ng (its timing is not used: the audio decides it)
     from speech.registry import get_voice
 
@@ -22,14 +22,15 @@ def _text_visemes(text: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from avatar.lipsync.audio_file import load_audio
-    from avatar.lipsync.cues import mouth_cues
+    from avatar.lipsync.audio_file import audio_info, read_blocks
+    from avatar.lipsync.cues import mouth_cues_streamed
     from avatar.lipsync.model import LipsyncModel
 
-    audio, rate = load_audio(args.input)
+    info = audio_info(args.input)
     model = load_model(args.model) if args.model else LipsyncModel()
-    text_visemes = _text_visemes(args.text) if args.text else None
-    cues = mouth_cues(audio, rate, model, text_visemes)
+    known = text_visemes(args.text) if args.text else None
+    # read in blocks: an hour of 48 kHz stereo is never in memory whole
+    cues = mouth_cues_streamed(read_blocks(args.input), info.sample_rate_hz, model, known)
     doc = cues.rhubarb(str(args.input)) if args.format == "rhubarb-json" else cues.as_json(str(args.input))
     text = json.dumps(doc, indent=2)
     if args.output is None or str(args.output) == "-":

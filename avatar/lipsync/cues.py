@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from avatar.lipsync.model import LipsyncModel
+from avatar.lipsync.model import LipsyncFrames, LipsyncModel
 from avatar.lipsync.text_align import align, viseme_sequence
 from avatar.motion.rhubarb import SHAPES, cues_from_shapes, rhubarb_json, shapes_from_visemes
 from speech.visemes import VISEMES
@@ -58,10 +58,30 @@ def mouth_cues(
     audio: np.ndarray, sample_rate_hz: int, model: LipsyncModel, text_visemes: Sequence[str] | None = None
 ) -> MouthCues:
     """Cues for a clip; with `text_visemes` (the words' visemes in order) they follow the text."""
-    out = model.predict(audio, sample_rate_hz)
-    duration_s = len(audio) / sample_rate_hz
+    return mouth_cues_streamed([audio], sample_rate_hz, model, text_visemes)
+
+
+def mouth_cues_streamed(
+    blocks: Iterable[np.ndarray], sample_rate_hz: int, model: LipsyncModel,
+    text_visemes: Sequence[str] | None = None,
+) -> MouthCues:
+    """Cues for audio arriving in blocks (a long file read piece by piece): only the 100 fps
+    model output is kept, about 6 MB an hour, never the audio."""
+    stream = model.stream(sample_rate_hz)
+    probs, openness = [], []
+    samples = 0
+    for block in blocks:
+        samples += len(block)
+        out = stream.push(block)
+        probs.append(out.probs)
+        openness.append(out.openness)
+    out = stream.flush()
+    probs.append(out.probs)
+    openness.append(out.openness)
+    frames = LipsyncFrames(np.concatenate(probs), np.concatenate(openness))
+    duration_s = samples / sample_rate_hz
     if text_visemes:
-        path = align(out.probs, viseme_sequence(text_visemes))
+        path = align(frames.probs, viseme_sequence(text_visemes))
         if path is not None:
-            return MouthCues(path, out.openness, "audio+text", duration_s)
-    return MouthCues(out.visemes(), out.openness, "audio", duration_s)
+            return MouthCues(path, frames.openness, "audio+text", duration_s)
+    return MouthCues(frames.visemes(), frames.openness, "audio", duration_s)

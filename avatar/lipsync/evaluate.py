@@ -1,4 +1,5 @@
-"""How lip sync is judged (DESIGN.md): frame accuracy, closures, openness correlation, false closures.
+"""How lip sync is judged (DESIGN.md): frame accuracy, closures, openness correlation, false closures,
+and how much of the pauses the mouth rests (closed or at rest, shapes A or X).
 
 Everything is compared at 100 frames a second in Rhubarb's shapes against exact alignments.
 """
@@ -33,6 +34,8 @@ class LipsyncScore:
     closures_shown: int = 0
     open_frames: int = 0
     false_closures: int = 0
+    pause_frames: int = 0
+    pause_closed: int = 0
     ref_open: list[np.ndarray] = field(default_factory=list)
     pred_open: list[np.ndarray] = field(default_factory=list)
 
@@ -45,6 +48,8 @@ class LipsyncScore:
         self.frames += n
         self.correct += int((pred == ref).sum())
         speech = ref != _X
+        self.pause_frames += int((~speech).sum())
+        self.pause_closed += int(np.isin(pred[~speech], (_A, _X)).sum())
         self.speech_frames += int(speech.sum())
         self.speech_correct += int((pred[speech] == ref[speech]).sum())
         opened = np.isin(ref, _OPEN)
@@ -74,4 +79,13 @@ class LipsyncScore:
             f"{prefix}closures_shown": self.closures_shown / max(self.closures, 1),
             f"{prefix}openness_r": r,
             f"{prefix}false_closures": self.false_closures / max(self.open_frames, 1),
+            f"{prefix}pauses_closed": self.pause_closed / max(self.pause_frames, 1),
         }
+
+    def merge(self, other: LipsyncScore) -> None:
+        """Add another score's totals to this one (to pool families)."""
+        for name in ("frames", "correct", "speech_frames", "speech_correct", "closures", "closures_shown",
+                     "open_frames", "false_closures", "pause_frames", "pause_closed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.ref_open.extend(other.ref_open)
+        self.pred_open.extend(other.pred_open)

@@ -29,9 +29,14 @@ def _mel_to_hz(m: np.ndarray) -> np.ndarray:
     return 700.0 * (10.0 ** (m / 2595.0) - 1.0)
 
 
-def _mel_filterbank() -> np.ndarray:
+def mel_filterbank(warp: float = 1.0) -> np.ndarray:
+    """The 40 mel filters over the FFT bins; `warp` != 1 moves every filter edge by that factor.
+
+    Training draws a warp near 1 (vocal-tract-length perturbation): a shorter vocal tract moves
+    the formants up, which looks like the filters moving down. Run time always uses 1.
+    """
     mels = np.linspace(_hz_to_mel(np.array(_FMIN_HZ)), _hz_to_mel(np.array(_FMAX_HZ)), N_MELS + 2)
-    edges = _mel_to_hz(mels)
+    edges = _mel_to_hz(mels) * warp
     bins = np.fft.rfftfreq(N_FFT, 1.0 / SAMPLE_RATE_HZ)
     fb = np.zeros((N_MELS, bins.size), dtype=np.float32)
     for i in range(N_MELS):
@@ -42,7 +47,7 @@ def _mel_filterbank() -> np.ndarray:
     return fb
 
 
-MEL_FILTERBANK = _mel_filterbank()
+MEL_FILTERBANK = mel_filterbank()
 _WINDOW_FN = np.hanning(WINDOW).astype(np.float32)
 
 
@@ -51,7 +56,9 @@ def to_model_rate(audio: np.ndarray, sample_rate_hz: int) -> np.ndarray:
     return resample(audio, sample_rate_hz, SAMPLE_RATE_HZ)
 
 
-def log_mel(audio_16k: np.ndarray, history: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def log_mel(
+    audio_16k: np.ndarray, history: np.ndarray | None = None, filterbank: np.ndarray = MEL_FILTERBANK
+) -> tuple[np.ndarray, np.ndarray]:
     """Log-mel frames (frames x 40) of 16 kHz audio, and the tail to pass as `history` next time.
 
     Only whole 10 ms hops are turned into frames; leftover samples stay in the returned tail,
@@ -67,6 +74,6 @@ def log_mel(audio_16k: np.ndarray, history: np.ndarray | None = None) -> tuple[n
     frames = np.lib.stride_tricks.sliding_window_view(buf[: (n - 1) * HOP + WINDOW], WINDOW)[::HOP] * _WINDOW_FN
     spec = scipy.fft.rfft(frames, n=N_FFT, axis=1, workers=1)
     power = spec.real**2 + spec.imag**2
-    mel = power.astype(np.float32) @ MEL_FILTERBANK.T
+    mel = power.astype(np.float32) @ filterbank.T
     feats = np.log(mel + 1e-8).astype(np.float32)
     return feats, buf[n * HOP :]

@@ -10,10 +10,15 @@ from pathlib import Path
 import numpy as np
 from scipy.signal import fftconvolve, lfilter
 
+from avatar.lipsync.alignment import frame_visemes
+from avatar.lipsync.conditions import codec_roundtrip, microphone, pause_life
 from avatar.lipsync.evaluate import LipsyncScore
-from avatar.lipsync.heldout import HELD_OUT_VOICES, heldout_set
+from avatar.lipsync.features import SAMPLE_RATE_HZ, to_model_rate
+from avatar.lipsync.heldout import HELD_OUT_VOICES, family_of, heldout_set
 from avatar.lipsync.loudness import loudness_mouth
 from avatar.lipsync.model import DEFAULT_MODEL_PATH, LipsyncModel
+from avatar.lipsync.text_align import align, viseme_sequence
+from avatar.motion.rhubarb import shapes_from_visemes
 
 
 def judge(
@@ -24,6 +29,8 @@ def judge(
     per_voice: bool = False,
     snr_db: float | None = None,
     reverb_s: float | None = None,
+    world: bool = False,
+    text_visemes: Callable[[str], list[str]] | None = None,
 ) -> dict[str, float | int | str]:
     """The lip-sync figures of the model and of the loudness baseline on the same utterances.
 
@@ -31,15 +38,26 @@ def judge(
     openness_r, false_closures), `audio_s`, `model_x_realtime` (one thread), and with
     `per_voice` a `model_frame_accuracy@VOICE` for each voice. `snr_db` adds pink noise that
     far below the speech and `reverb_s` a room with that reverberation time (RT60), both
-    seeded, to see how the figures hold up in a real room.
+    seeded, to see how the figures hold up in a real room. `world` puts every utterance in a
+    real-room recording (seeded): pauses before and after with breaths and room noise, a
+    microphone's colouring, and every other one through a call codec (Opus 24 kbps, AAC 32 kbps).
+
+    Each held-out family is also judged alone (`model_*@family:NAME`), and the worst family's
+    figures reported (`worst_family_*`: lowest accuracy, closures, r and resting pauses,
+    highest false closures, each over the families), since a mean flatters a model that
+    fails on one kind of voice. With `text_visemes` (text -> the words' visemes in order, as
+    `aac-avatar visemes --text` finds them) the audio+text path is judged too (`text_*`).
     """
     model = LipsyncModel(model_path, threads=1)
-    ours, base = LipsyncScore(), LipsyncScore()
+    ours, base, with_text = LipsyncScore(), LipsyncScore(), LipsyncScore()
     by_voice: dict[str, LipsyncScore] = {}
+    by_family: dict[str, LipsyncScore] = {}
     audio_s = 0.0
     model_s = 0.0
     rng = np.random.default_rng(0)
-    for utt in heldout_set(voices, n_sentences, espeak_voice):
+    for i, utt in enumerate(heldout_set(voices, n_sentences, espeak_voice)):
+        if world:
+            utt = in_the_world(utt, np.random.default_rng([1, i]), codec=("opus", "aac", None, None)[i % 4])
         if snr_db is not None or reverb_s is not None:
             utt = replace(utt, audio=degrade(utt.audio, utt.sample_rate_hz, snr_db, reverb_s, rng))
         t = time.perf_counter()
@@ -50,19 +68,67 @@ def judge(
         ours.add(utt.phones, shapes, out.openness)
         if per_voice:
             by_voice.setdefault(utt.voice_id, LipsyncScore()).add(utt.phones, shapes, out.openness)
+        by_family.setdefault(family_of(utt.voice_id), LipsyncScore()).add(utt.phones, shapes, out.openness)
         b_shapes, b_open = loudness_mouth(utt.audio, utt.sample_rate_hz)
         base.add(utt.phones, b_shapes, b_open)
+        if text_visemes is not None:
+            path = align(out.probs, viseme_sequence(text_visemes(utt.text)))
+            t_shapes = shapes if path is None else shapes_from_visemes(path)
+            with_text.add(utt.phones, t_shapes, out.openness)
     figures: dict[str, float | int | str] = {}
     figures.update(ours.figures("model_"))
     figures.update(base.figures("loudness_"))
+    if text_visemes is not None:
+        figures.update(with_text.figures("text_"))
     figures["audio_s"] = audio_s
     figures["utterances"] = len(ours.ref_open)
     figures["model_x_realtime"] = audio_s / max(model_s, 1e-9)
+    figures.update(family_figures(by_family))
     for voice, score in by_voice.items():
         f = score.figures()
         figures[f"model_frame_accuracy@{voice}"] = f["frame_accuracy"]
         figures[f"model_closures_shown@{voice}"] = f["closures_shown"]
     return figures
+
+
+FIGURES = ("frame_accuracy", "speech_frame_accuracy", "closures_shown", "openness_r", "false_closures",
+           "pauses_closed")
+
+
+def family_figures(by_family: dict[str, LipsyncScore]) -> dict[str, float | str]:
+    """Each family's figures, the worst family's figure for each, and the mean over families."""
+    out: dict[str, float | str] = {}
+    per = {family: score.figures() for family, score in sorted(by_family.items())}
+    for family, f in per.items():
+        for key in FIGURES:
+            out[f"model_{key}@family:{family}"] = f[key]
+    if not per:
+        return out
+    for key in FIGURES:
+        values = {family: f[key] for family, f in per.items()}
+        pick = max if key == "false_closures" else min
+        worst = pick(values, key=values.__getitem__)
+        out[f"worst_family_{key}"] = values[worst]
+        out[f"worst_family_{key}_family"] = worst
+        out[f"family_mean_{key}"] = float(np.mean(list(values.values())))
+    out["families"] = len(per)
+    return out
+
+
+def in_the_world(utt, rng: np.random.Generator, codec: str | None = None):
+    """The utterance as a real recording would bring it (16 kHz): 0.3-0.8 s of room before and
+    after, breaths in the pauses, room noise, a microphone's colouring, and optionally a call codec.
+    The phones move with the padding; the padding and breaths are silence."""
+    x = to_model_rate(utt.audio, utt.sample_rate_hz)
+    labels = frame_visemes(utt.phones, len(x) // 160)
+    before, after = int(rng.uniform(30, 80)), int(rng.uniform(30, 80))
+    x, _ = pause_life(x, labels, rng, breath_prob=0.9, pad_frames=(before, after))
+    x = microphone(x, rng)
+    if codec is not None:
+        x = codec_roundtrip(x, codec, 24 if codec == "opus" else 32)
+    shift = before / 100
+    phones = tuple(replace(p, start_s=p.start_s + shift, end_s=p.end_s + shift) for p in utt.phones)
+    return replace(utt, audio=x, sample_rate_hz=SAMPLE_RATE_HZ, phones=phones)
 
 
 def degrade(audio: np.ndarray, rate: int, snr_db: float | None, reverb_s: float | None,
