@@ -240,3 +240,25 @@ def test_profile_check_says_whisper_knows_english_only(tmp_path):
     assert len(problems) == 1 and "knows English only" in problems[0].message and "vosk" in problems[0].fix
     path.write_text("name: jo\nlanguage: de-DE\nlistening:\n  enabled: true\n  language: en-GB\n")
     assert check_file(path)[1] == []
+
+
+def test_the_own_voice_gate_silences_sound_recorded_while_the_aid_spoke_even_when_it_is_read_late():
+    import numpy as np
+
+    from speech.listen.gate import OwnVoiceGate
+
+    speaking = {"now": False}
+    gate = OwnVoiceGate(lambda: speaking["now"], tail_s=0.5)
+    chunk = np.ones(320, dtype=np.float32)  # 20 ms at 16 kHz
+    speaking["now"] = True
+    gate.note(10.0)
+    gate.note(10.02)
+    gate.note(11.0)  # the aid spoke from 10 s to 11 s; no chunk was read meanwhile (a held-up capture thread)
+    speaking["now"] = False
+    gate.note(11.02)
+    # read at 13 s, a backlog recorded at 10.5 s: silenced; the partner at 12 s: kept
+    assert not gate.apply(chunk, 16000, now_s=10.52, recorded_from_s=10.5).any()
+    assert not gate.apply(chunk, 16000, now_s=11.4, recorded_from_s=11.38).any()  # the tail after the voice
+    assert gate.apply(chunk, 16000, now_s=12.02, recorded_from_s=12.0).all()
+    assert gate.apply(chunk, 16000, now_s=9.02, recorded_from_s=9.0).all()  # before the aid spoke
+    assert abs(gate.silenced_s - 0.04) < 1e-9

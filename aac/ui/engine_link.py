@@ -153,11 +153,15 @@ class CueSpeaker:
                 try:
                     audio = voice.synthesize(label).audio
                     start = max(time.monotonic(), self.sounding_until)
-                    self.sounding_until = start + len(audio) / voice.sample_rate_hz + output.latency_s()
-                    output.write(audio)
-                    # a write that returned late (a stalled stream start, a loaded machine) still has its
-                    # buffered tail to play: the estimate made before it may end too soon
-                    self.sounding_until = max(self.sounding_until, time.monotonic() + output.latency_s())
+                    estimate = start + len(audio) / voice.sample_rate_hz + output.latency_s()
+                    # Sounding for as long as the write blocks (it returns when the rest fits the server's
+                    # buffer), then for what that buffer still holds: an estimate alone ended too soon when
+                    # the stream started late.
+                    self.sounding_until = float("inf")
+                    try:
+                        output.write(audio)
+                    finally:
+                        self.sounding_until = max(estimate, time.monotonic() + output.latency_s())
                 except Exception as exc:
                     self.problem = f"a spoken cue failed: {exc}"
         finally:

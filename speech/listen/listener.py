@@ -25,6 +25,7 @@ from speech.listen.recognizer import MODEL_RATE_HZ, Caption, ListenError, Recogn
 # Listening yields to the live avatar when both want the CPU: the call's video keeps its frames and a
 # caption comes a little later. Threads made by the listening thread (capture, the model's) inherit it.
 LISTEN_NICE = 5
+RESYNC_AFTER_S = 3.0  # a sample clock this far behind arrivals means lost data, not a backlog
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,12 @@ class Listener:
         self.capture: Capture | None = None
         self.ready = threading.Event()  # set once listening (or failed to start)
         self.source: str | None = None
+        self._recorded_to_s: float | None = None  # monotonic time the last captured sample was recorded
 
     def start(self) -> None:
         """Start listening in the background (the model loads there)."""
         self._running = True
+        self.gate.watch()  # from the caller's thread: the watcher keeps its priority, not listening's lower one
         self._thread = threading.Thread(target=self._run, name="listen", daemon=True)
         self._thread.start()
 
@@ -92,7 +95,15 @@ class Listener:
                 recognizer.close()
 
     def _captured(self, chunk: np.ndarray, arrived_s: float) -> None:
-        self._chunks.put(self.gate.apply(chunk, MODEL_RATE_HZ, arrived_s))
+        length_s = len(chunk) / MODEL_RATE_HZ
+        # A capture thread held up on a busy machine reads a backlog late, all "arriving" at once: counting
+        # samples says when each was recorded. Resynchronised when it runs ahead of the clock, or far
+        # behind it (the sound server dropped data).
+        clock = self._recorded_to_s
+        if clock is None or clock + length_s > arrived_s or arrived_s - (clock + length_s) > RESYNC_AFTER_S:
+            clock = arrived_s - length_s
+        self._recorded_to_s = clock + length_s
+        self._chunks.put(self.gate.apply(chunk, MODEL_RATE_HZ, clock + length_s, clock))
 
     def _failed(self, message: str) -> None:
         self.on_problem(f"Captions stopped: {message}")
@@ -101,6 +112,7 @@ class Listener:
     def stop(self) -> None:
         """Stop listening; nothing heard is kept."""
         self._running = False
+        self.gate.stop_watching()
         if self.capture is not None:
             self.capture.stop()
         self._chunks.put(None)
