@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from aac.benches.soak import rss_mb
 from aac.commands.bench import print_figures
 
 # Clear read sentences, written for this bench (no numbers or names, whose spelling is a matter of taste).
@@ -104,11 +105,6 @@ def _thread_cpu_s() -> dict[int, float]:
             continue  # the thread ended
         result[int(tid)] = (int(fields[11]) + int(fields[12])) / ticks
     return result
-
-
-def _rss_mb() -> float:
-    with open("/proc/self/status") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
 
 
 def _play(sink: str, audio, rate: int) -> float:
@@ -208,14 +204,14 @@ def _live(seconds: float, rounds: int) -> dict:
             measure(lambda: time.sleep(seconds), alone)
             measure(lambda: conversation(listened=False), partner_only)
             before = set(_thread_cpu_s())
-            rss0 = _rss_mb()
+            rss0 = rss_mb()
             listener = Listener(ListenSettings(source="meeting"), lambda c: heard.append((time.monotonic(), c.text)),
                                 problems.append, speaking=engine.player.busy)
             listener.start()
             if not listener.ready.wait(60) or problems:
                 raise RuntimeError(f"listening did not start: {problems}")
             time.sleep(0.5)
-            rss_added.append(_rss_mb() - rss0)
+            rss_added.append(rss_mb() - rss0)
             listen_cpu0 = sum(v for k, v in _thread_cpu_s().items() if k not in before)
             measure(conversation, listening)
             listening["listen_cpu"] += sum(v for k, v in _thread_cpu_s().items() if k not in before) - listen_cpu0
