@@ -8,9 +8,10 @@ frames a second (meeting apps send at most 30 or 60; more is work nobody sees).
 
 from __future__ import annotations
 
+from aac.arguments import MAX_FPS  # the one frame-rate bound, the command line's and the profile's
+
 MIN_SIZE = (160, 120)
 MAX_SIZE = (3840, 2160)
-MAX_FPS = 60.0
 
 
 def video_format_problem(width: int, height: int, fps: float) -> str:
