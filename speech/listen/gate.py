@@ -63,8 +63,8 @@ class OwnVoiceGate:
 
     def closed(self, now_s: float | None = None, recorded_from_s: float | None = None) -> bool:
         """Whether sound recorded from `recorded_from_s` to `now_s` may hold the aid's own voice."""
+        self.note()  # the aid speaking now is noted at the clock's now, not at the chunk's (earlier) time
         now_s = time.monotonic() if now_s is None else now_s
-        self.note(now_s)
         start_s = now_s if recorded_from_s is None else recorded_from_s
         with self._lock:
             return any(begin <= now_s and end + self.tail_s > start_s for begin, end in self._spells)
