@@ -259,7 +259,10 @@ class LiveEngine:
                                            head_amount=head, lipsync=utterance.meta.get("lipsync"))
                     part = SpokenPart(motion, utterance.text, utterance.words, message.emotion, message.intensity)
                     # The voice's AI mark, one pattern over the message's sentences (they play back to back).
-                    audio = mark_audio(utterance.audio, utterance.sample_rate_hz, start_s=spoken_s)
+                    # A banked clip comes marked from 0 s already (aac.bank makes it ready ahead of Speak).
+                    audio = utterance.meta.get("ai_marked_audio") if spoken_s == 0.0 else None
+                    if audio is None:
+                        audio = mark_audio(utterance.audio, utterance.sample_rate_hz, start_s=spoken_s)
                     spoken_s += utterance.duration_s
                     self.player.queue(message.id, audio, on_start=self._placer(message.id, part))
             except Exception as exc:  # a voice failing on one message must not end the session
