@@ -79,6 +79,18 @@ def _video_size(path: Path) -> tuple[int, int, float]:
     return int(out[0]), int(out[1]), float(out[2])
 
 
+def _fragments_over(folder: Path, seconds: float) -> bool:
+    """Whether a recording under way in `folder` has written more than `seconds` of playable video."""
+    for video in folder.glob("*.unfinished-*/video.mp4"):
+        out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of",
+                              "default=nw=1:nk=1", str(video)], capture_output=True, text=True).stdout.strip()
+        try:
+            return float(out) > seconds
+        except ValueError:
+            return False
+    return False
+
+
 def _frame(path: Path, at_s: float) -> np.ndarray:
     w, h, _ = _video_size(path)
     raw = subprocess.run(["ffmpeg", "-v", "error", "-ss", f"{at_s:.2f}", "-i", str(path), "-frames:v", "1",
@@ -150,6 +162,11 @@ def test_kill_9_during_live_record_keeps_what_was_recorded_beside_the_target(tmp
     _wait_for_start(process, record)
     _type(process, "Hello there, this is being recorded.")
     time.sleep(3.0)
+    # ffmpeg writes its fragments a little behind the frames; on a loaded machine give it time to have
+    # written more than a second of them, so the kill lands where there is something to keep
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not _fragments_over(tmp_path, 1.0):
+        time.sleep(0.5)
     process.kill()
     process.communicate(timeout=60)
     assert not record.exists()
