@@ -325,6 +325,9 @@ def test_render_killed_outright_keeps_the_old_file_and_the_next_render_clears_it
                                                                                          env: dict) -> None:
     out = tmp_path / "hello.mp4"
     out.write_bytes(b"an earlier video")
+    temp_folder = tmp_path / "tmp"  # where a temporary copy of the speech would go: none is ever written
+    temp_folder.mkdir()
+    env = {**env, "TMPDIR": str(temp_folder)}
     long_text = " ".join(["This message takes a while to render, sentence after sentence."] * 8)
     process = subprocess.Popen([sys.executable, "-m", "aac", "render", "--voice", "espeak:en-us", "--text", long_text,
                                 "-o", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
@@ -336,6 +339,7 @@ def test_render_killed_outright_keeps_the_old_file_and_the_next_render_clears_it
     process.wait(timeout=30)
     assert out.read_bytes() == b"an earlier video"
     assert list(tmp_path.glob(".hello.*.mp4"))  # the killed writer's half file ...
+    assert list(temp_folder.rglob("*")) == []  # ... and no copy of the person's words left anywhere else
     done = subprocess.run([sys.executable, "-m", "aac", "render", "--voice", "espeak:en-us", "--text", "Hello.",
                            "-o", str(out)], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr

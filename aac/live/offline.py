@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
-import tempfile
-import wave
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -60,14 +60,7 @@ def render_message(
     path = Path(path)
     temp = temp_beside(path)  # what is at `path` stays until the new video is whole
     try:
-        with tempfile.TemporaryDirectory(prefix="aac-render-") as tmp:
-            wav_path = Path(tmp) / "speech.wav"
-            with wave.open(str(wav_path), "wb") as wav:
-                wav.setnchannels(1)
-                wav.setsampwidth(2)
-                wav.setframerate(rate)
-                wav.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
-            _encode(renderer, face, settings, n_frames, wav_path, temp, path)
+        _encode(renderer, face, settings, n_frames, pcm16(audio), rate, temp, path)
         sign_file(temp, title=path.name)  # C2PA credentials (synthetic, by aac-avatar), before it is in place
         put_in_place(temp, path)
     except BaseException:
@@ -78,18 +71,39 @@ def render_message(
             "x_real_time": round(duration_s / elapsed, 2)}
 
 
-def _encode(renderer, face: LiveFace, settings: EngineSettings, n_frames: int, wav_path: Path, out: Path,
-            path: Path) -> None:
+def pcm16(audio: np.ndarray) -> bytes:
+    """Mono float audio as 16-bit little-endian samples, clipped."""
+    return (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
+
+
+def _feed(fd: int, data: bytes) -> None:
+    """Write all of `data` to the pipe `fd`, then close it (ffmpeg then knows the speech has ended)."""
+    with contextlib.suppress(BrokenPipeError), os.fdopen(fd, "wb") as pipe:
+        pipe.write(data)
+
+
+def _encode(renderer, face: LiveFace, settings: EngineSettings, n_frames: int, speech: bytes, rate_hz: int,
+            out: Path, path: Path) -> None:
     """Frames drawn for each time, piped to ffmpeg with the speech into `out`; VideoFileError naming `path`
-    with ffmpeg's reason."""
+    with ffmpeg's reason.
+
+    The speech reaches ffmpeg through a second pipe, never a file: a render killed outright leaves none of
+    the person's words behind in a temporary folder."""
+    audio_read, audio_write = os.pipe()
     ffmpeg = subprocess.Popen(
         ["ffmpeg", *STRICT, "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
-         "-s", f"{settings.width}x{settings.height}", "-r", f"{settings.fps}", "-i", "-", "-i", str(wav_path),
+         "-s", f"{settings.width}x{settings.height}", "-r", f"{settings.fps}", "-i", "-",
+         "-f", "s16le", "-ar", str(rate_hz), "-ac", "1", "-i", f"pipe:{audio_read}",
          *even_size_filter(settings.width, settings.height),
          "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
          "-c:a", "aac", "-b:a", "128k", "-shortest", str(out)],
-        stdin=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        stdin=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, pass_fds=(audio_read,),
     )
+    os.close(audio_read)
+    # ffmpeg reads both pipes as it needs them: the speech is fed by its own thread so neither pipe can stall
+    # the other
+    feeder = threading.Thread(target=_feed, args=(audio_write, speech), name="render-speech", daemon=True)
+    feeder.start()
     stopped_early = False
     # a bar on long work only (over about ten seconds of video): short renders stay one line
     bar = tqdm(total=n_frames, unit="frame", desc="rendering", file=sys.stderr, leave=False,
@@ -111,5 +125,6 @@ def _encode(renderer, face: LiveFace, settings: EngineSettings, n_frames: int, w
             ffmpeg.stdin.close()
         err = ffmpeg.stderr.read().decode(errors="replace")
         ffmpeg.wait()
+        feeder.join()
     if ffmpeg.returncode != 0 or stopped_early:
         raise VideoFileError(f"{path}: the video could not be written (ffmpeg: {err.strip()[-300:] or 'stopped'})")
