@@ -12,7 +12,7 @@ import sys
 import time
 
 from aac.arguments import FPS, SECONDS, output_file
-from aac.message_text import has_words, strip_terminal_codes
+from aac.message_text import has_words, message_lines
 from aac.voice_setup import add_voice_options, open_voice, voice_request
 
 
@@ -87,8 +87,8 @@ def run(args: argparse.Namespace) -> int:
     ended_by = ""
     before = _end_on_signals()
     try:
-        for raw in sys.stdin:
-            line = raw.rstrip("\n")
+        for line in message_lines(sys.stdin.buffer, lambda problem: print(f"aac-avatar: {problem}", file=sys.stderr,
+                                                                         flush=True)):
             if line.startswith("/") and not line.startswith("//"):
                 try:
                     if not _command(engine, line, state):
@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
                 except Exception as exc:
                     print(f"aac-avatar: {exc}", file=sys.stderr, flush=True)
                 continue
-            text = strip_terminal_codes(line[1:] if line.startswith("//") else line)
+            text = line[1:] if line.startswith("//") else line
             if text.strip() and not has_words(text):
                 print("aac-avatar: nothing to say in that line (no letters, digits or emoji)",
                       file=sys.stderr, flush=True)
