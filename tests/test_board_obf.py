@@ -137,6 +137,23 @@ def test_bad_json_names_line_and_column(tmp_path):
         read_boards(path)
 
 
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_board_saved_as_utf16_or_32_reads_as_the_utf8_one(tmp_path, encoding):
+    """JSON's own rule tells these apart by their zero bytes; Windows tools may save boards so."""
+    value = board_json(buttons=[{"id": "a", "label": "café"}, {"id": "b", "label": "नमस्ते"}])
+    path = tmp_path / "board.obf"
+    path.write_bytes(json.dumps(value, ensure_ascii=False).encode(encoding))
+    board = read_boards(path).board_set.root
+    assert [b.label for b in board.buttons] == ["café", "नमस्ते"]
+
+
+def test_bytes_that_are_no_text_name_the_byte_and_the_encoding(tmp_path):
+    path = tmp_path / "latin.obf"
+    path.write_bytes('{"id": "caf\xe9"}'.encode("latin-1"))
+    with pytest.raises(BoardFileError, match=r"latin\.obf: not text \(byte 11 is not UTF-8\); it is not a board"):
+        read_boards(path)
+
+
 def test_json_array_and_obfset_are_refused_with_what_to_use(tmp_path):
     with pytest.raises(BoardFileError, match=r"JSON list.*\.obz"):
         read_boards(write_json(tmp_path, [board_json()], "list.obf"))

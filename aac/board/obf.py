@@ -135,11 +135,14 @@ def _positive_int(value: Any) -> int | None:
 
 
 def parse_json(data: bytes, where: str) -> Any:
-    """JSON from bytes (UTF-8, a BOM allowed); BoardFileError naming the line and column when it is broken."""
+    """JSON from bytes (UTF-8, a BOM allowed; UTF-16 or 32, as Windows tools may save it, told by its zero
+    bytes as the JSON standard says); BoardFileError naming the line and column when it is broken."""
+    encoding = json.detect_encoding(data)
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise BoardFileError(f"{where}: not text (byte {exc.start} is not UTF-8); it is not a board file") from None
+        named = encoding.upper().removesuffix("-SIG")
+        raise BoardFileError(f"{where}: not text (byte {exc.start} is not {named}); it is not a board file") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
