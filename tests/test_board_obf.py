@@ -154,11 +154,7 @@ def test_bytes_that_are_no_text_name_the_byte_and_the_encoding(tmp_path):
         read_boards(path)
 
 
-def test_json_array_and_obfset_are_refused_with_what_to_use(tmp_path):
-    with pytest.raises(BoardFileError, match=r"JSON list.*\.obz"):
-        read_boards(write_json(tmp_path, [board_json()], "list.obf"))
-    with pytest.raises(BoardFileError, match=r"\.obfset.*\.obz"):
-        read_boards(write_json(tmp_path, [board_json()], "set.obfset"))
+def test_other_json_and_a_manifest_are_refused_with_what_to_use(tmp_path):
     with pytest.raises(BoardFileError, match="not an Open Board Format board"):
         read_boards(write_json(tmp_path, {"name": "a shopping list", "items": [1, 2]}, "other.json"))
     with pytest.raises(BoardFileError, match="manifest.json of a board package"):
@@ -419,3 +415,63 @@ def test_the_shipped_vocabulary_round_trips_through_a_package():
     board_set = default_board_set("en")
     again = read_boards_bytes(obz_bytes(board_set), "vocabulary.obz")
     assert again.board_set == board_set and not again.report.problems
+
+
+# ------------------------------------------------------------------------------------ board sets (.obfset)
+
+
+def _hashed(word: str) -> str:
+    import hashlib
+
+    return "$" + hashlib.md5(word.encode()).hexdigest()[:10]
+
+
+def _obfset(labels_home: list[str]) -> list[dict]:
+    """A set shaped like aac-metrics' converted vocabularies: format "obs", no names, hashed labels, links by id,
+    a link back home from the folder."""
+    home_buttons = [{"id": f"btn{i + 1}", "label": label} for i, label in enumerate(labels_home)]
+    home_buttons[1]["load_board"] = {"id": "brd2"}
+    folder = {"format": "obs", "id": "brd2", "locale": "en",
+              "buttons": [{"id": "btn1", "label": _hashed("apple")},
+                          {"id": "btn2", "label": _hashed("jump home"), "load_board": {"id": "brd1"}}],
+              "grid": {"rows": 1, "columns": 2, "order": [["btn1", "btn2"]]}}
+    home = {"format": "obs", "id": "brd1", "locale": "en", "buttons": home_buttons,
+            "grid": {"rows": 1, "columns": len(home_buttons), "order": [[b["id"] for b in home_buttons]]}}
+    return [home, folder]
+
+
+def test_an_obfset_reads_as_linked_boards_with_hashed_labels_found_again(tmp_path):
+    labels = [_hashed("i"), _hashed("eat"), _hashed("thank you"), _hashed(""), _hashed("zqxwv-not-a-word"), "plain"]
+    path = write_json(tmp_path, _obfset(labels), "qc.obfset")
+    result = read_boards(path)
+    home = result.board_set.root
+    assert home.id == "brd1"  # the first board, although the folder links back to it
+    assert [b.label for b in home.buttons] == ["I", "eat", "thank you", "", "", "plain"]
+    assert home.buttons[1].load_board == "brd2"
+    folder = result.board_set.boards["brd2"]
+    assert folder.name == "eat"  # named after the button that opens it
+    assert folder.buttons[0].label == "apple" and folder.buttons[1].load_board == "brd1"
+    text = problems_text(result)
+    # "jump home" is in no word list; the blank label is blank by design
+    assert "7 button labels were written as hashed words" in text and "4 were found" in text
+    assert "3 are left blank" in text and "1 board had no name" in text
+    assert "format 'obs'" not in text and "$" not in "".join(b.label for b in home.buttons)
+
+
+def test_a_json_list_of_plain_boards_is_a_set_too_and_bad_entries_are_reported(tmp_path):
+    boards = [board_json("home", buttons=[{"id": "a", "label": "more", "load_board": {"id": "food"}}],
+                         order=[["a"]]),
+              "not a board", board_json("food", name="Food")]
+    result = read_boards(write_json(tmp_path, boards, "list.json"))
+    assert result.board_set.root_id == "home" and set(result.board_set.boards) == {"home", "food"}
+    assert result.board_set.root.buttons[0].load_board == "food"
+    assert "entry 2 of the list is not a board; left out" in problems_text(result)
+    with pytest.raises(BoardFileError, match="a JSON list with no boards in it"):
+        read_boards(write_json(tmp_path, [1, 2], "numbers.obfset"))
+
+
+def test_an_obfset_round_trips_through_an_obz(tmp_path):
+    first = read_boards(write_json(tmp_path, _obfset([_hashed("go"), _hashed("eat")]), "s.obfset"))
+    again = read_boards(write_obz(first.board_set, tmp_path / "s.obz"))
+    assert again.board_set.boards.keys() == first.board_set.boards.keys()
+    assert [b.label for b in again.board_set.root.buttons] == ["go", "eat"]

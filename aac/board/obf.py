@@ -577,6 +577,10 @@ def _reject_non_board(value: Any, where: str) -> None:
 def read_board_bytes(data: bytes, source: str) -> ImportResult:
     """One `.obf` board (JSON) from bytes; links to other boards are dropped (there are none in one file)."""
     raw = parse_json(data, source)
+    if isinstance(raw, list):  # a set of boards (.obfset), not one board
+        from aac.board.obfset import read_board_list
+
+        return read_board_list(raw, source)
     _reject_non_board(raw, source)
     reader = _Reader(source=source)
     board_id = _text_id(raw.get("id"))
@@ -701,17 +705,13 @@ def read_package_bytes(data: bytes, source: str, limits: ZipLimits = DEFAULT_LIM
 def read_boards_bytes(data: bytes, source: str, limits: ZipLimits = DEFAULT_LIMITS) -> ImportResult:
     """A board (`.obf`) or package (`.obz`, `.zip`) from bytes, told apart by their content."""
     lowered = source.lower()
-    if lowered.endswith(".obfset"):
-        raise BoardFileError(
-            f"{source}: an .obfset (a list of boards as CoughDrop shares them), not an Open Board Format board or "
-            "package. Fix: export the board set as an .obz package and import that"
-        )
     try:
         if data[:4] == b"PK\x03\x04" or (lowered.endswith(PACKAGE_SUFFIXES) and data[:2] == b"PK"):
             return read_package_bytes(data, source, limits)
         if lowered.endswith(PACKAGE_SUFFIXES):
             raise BoardFileError(f"{source}: not a zip package, though its name says so. Fix: export it again as .obz")
-        if not lowered.endswith((".obf", ".json")) and data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"{", b"["):
+        looks_like_json = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
+        if not lowered.endswith((".obf", ".obfset", ".json")) and not looks_like_json:
             raise BoardFileError(f"{source}: neither an Open Board Format board (.obf) nor a package (.obz). Fix: "
                                  "export the boards from their app as .obz")
         return read_board_bytes(data, source)

@@ -1,0 +1,109 @@
+"""Board sets shared as one JSON list of boards (`.obfset`): how CoughDrop lists a set and how open-aac's
+aac-metrics publishes vocabularies converted from commercial AAC apps.
+
+Each entry is an Open Board Format board (its `format` may read "obs"), linked to the others by
+`load_board.id`; the first is home. Their boards usually have no names and no pictures, and their
+labels are often hashed words (`aac.board.hashed_labels`). So, before the boards are read as any
+other: hashed labels become their words where a word list knows them (else blank), and a board
+without a name is named after the button that opens it. Every such repair is counted in the report.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from aac.board.errors import BoardFileError
+from aac.board.hashed_labels import HashedLabels, is_hashed
+from aac.board.model import BoardSet, unique_id
+from aac.board.obf import FORMAT, ImportResult, _Reader, _report, _text_id
+
+_SET_FORMATS = ("obs", "open-board-0.1", None)
+
+
+def _looks_like_board(value: Any) -> bool:
+    return isinstance(value, dict) and ("buttons" in value or "grid" in value)
+
+
+def _unhash(boards: list[dict], reader: _Reader, source: str) -> None:
+    """Hashed labels (and vocalizations) replaced, in place, by their words; a blank where none is known."""
+    words = None
+    hashed = recovered = 0
+    for raw in boards:
+        for button in raw.get("buttons") or [] if isinstance(raw.get("buttons"), list) else []:
+            if not isinstance(button, dict):
+                continue
+            for key in ("label", "vocalization"):
+                if not is_hashed(button.get(key)):
+                    continue
+                words = words or HashedLabels(raw.get("locale", "en")[:2] if isinstance(raw.get("locale"), str)
+                                              else "en")
+                word = words.word(button[key])
+                hashed += key == "label"
+                if word is None:
+                    button[key] = "" if key == "label" else None
+                else:
+                    button[key] = word
+                    recovered += key == "label" and word != ""
+    if hashed:
+        blank = hashed - recovered
+        reader.problem(f"{source}: {hashed} button labels were written as hashed words (as aac-metrics publishes "
+                       f"converted vocabularies); {recovered} were found in the word list"
+                       + (f", {blank} are left blank (edit them in caregiver mode)" if blank else ""))
+
+
+def _name_boards(boards: list[dict], reader: _Reader, source: str) -> None:
+    """A board without a name takes the label of the first button that opens it."""
+    opened_by: dict[str, str] = {}
+    for raw in boards:
+        for button in raw.get("buttons") or [] if isinstance(raw.get("buttons"), list) else []:
+            if not isinstance(button, dict) or not isinstance(button.get("load_board"), dict):
+                continue
+            target = _text_id(button["load_board"].get("id"))
+            label = button.get("label")
+            if target is not None and isinstance(label, str) and label.strip():
+                opened_by.setdefault(target, label.strip())
+    named = 0
+    for raw in boards:
+        name = raw.get("name")
+        if not (isinstance(name, str) and name.strip()) and (label := opened_by.get(_text_id(raw.get("id")) or "")):
+            raw["name"] = label
+            named += 1
+    if named:
+        reader.problem(f"{source}: {named} board{' had' if named == 1 else 's had'} no name; "
+                       f"{'it is' if named == 1 else 'each is'} named after the button that opens it")
+
+
+def read_board_list(value: list, source: str) -> ImportResult:
+    """A set of boards from a JSON list (an `.obfset`), linked by id, home first; BoardFileError if none is a
+    board."""
+    reader = _Reader(source=source)
+    raws: list[dict] = []
+    for index, entry in enumerate(value):
+        if not _looks_like_board(entry):
+            reader.problem(f"{source}: entry {index + 1} of the list is not a board; left out")
+            continue
+        raw = copy.deepcopy(entry)  # repaired below; the caller's value stays as read
+        if raw.get("format") in _SET_FORMATS:
+            raw["format"] = FORMAT  # "obs" is the set's own name for the same boards
+        raws.append(raw)
+    if not raws:
+        raise BoardFileError(f"{source}: a JSON list with no boards in it. Fix: export the boards from their app as "
+                             ".obz (Open Board Format) and import that")
+    _unhash(raws, reader, source)
+    _name_boards(raws, reader, source)
+    ids: list[str] = []
+    for index, raw in enumerate(raws):
+        board_id = _text_id(raw.get("id"))
+        if board_id is None:
+            board_id = f"board-{index + 1}"
+            reader.problem(f"{source}: board {index + 1} has no id; it is now {board_id!r}")
+        if board_id in reader.board_ids:
+            new_id = unique_id(board_id, reader.board_ids)
+            reader.problem(f"{source}: two boards have the id {board_id!r}; the second is now {new_id!r}")
+            board_id = new_id
+        reader.board_ids.add(board_id)
+        ids.append(board_id)
+    boards = {board_id: reader.board(raw, board_id, source, "") for board_id, raw in zip(ids, raws, strict=True)}
+    # home is the first board, as the sets are written (other boards link back to it, so no rule finds it better)
+    return ImportResult(BoardSet(root_id=ids[0], boards=boards), _report(reader, boards))
