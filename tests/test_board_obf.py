@@ -475,3 +475,31 @@ def test_an_obfset_round_trips_through_an_obz(tmp_path):
     again = read_boards(write_obz(first.board_set, tmp_path / "s.obz"))
     assert again.board_set.boards.keys() == first.board_set.boards.keys()
     assert [b.label for b in again.board_set.root.buttons] == ["go", "eat"]
+
+
+def test_cboards_own_export_reads_as_linked_boards_with_words_from_its_keys(tmp_path):
+    """Cboard's "Cboard" export: a list of boards with tiles; its built-in words are translation keys and its
+    built-in pictures are files inside the app."""
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+    boards = [
+        {"id": "root", "name": "Home", "isPublic": True, "tiles": [
+            {"id": "t1", "label": "cboard.symbol.yes", "image": "images/mulberry-symbols/correct.svg"},
+            {"id": "t2", "label": "cboard.symbol.quickChat", "loadBoard": "quick chat",
+             "backgroundColor": "rgb(187, 222, 251)"},
+            {"id": "t3", "labelKey": "cboard.symbol.iCantSpeak"},
+            {"id": "t4", "label": "My dog Rex", "vocalization": "This is my dog Rex",
+             "image": data_uri(svg, "image/svg+xml")}]},
+        {"id": "quick chat", "nameKey": "cboard.board.quickChat", "tiles": [
+            {"id": "t5", "label": "symbol.communicationConversation.hello"}, {"id": "t6", "label": "TV"}]},
+    ]
+    result = read_boards(write_json(tmp_path, boards, "board.json"))
+    home = result.board_set.root
+    assert home.name == "Home"
+    assert [b.label for b in home.buttons] == ["yes", "quick chat", "I can't speak", "My dog Rex"]
+    assert home.buttons[1].load_board == "quick chat" and home.buttons[1].background_color
+    assert home.buttons[3].vocalization == "This is my dog Rex" and home.image(home.buttons[3].image_id).usable
+    chat = result.board_set.boards["quick chat"]
+    assert chat.name == "quick chat" and [b.label for b in chat.buttons] == ["hello", "TV"]
+    text = problems_text(result)
+    assert "2 boards are in Cboard's own format" in text
+    assert "1 picture is a symbol inside the Cboard app" in text and "English assumed" in text

@@ -1,5 +1,6 @@
-"""Board sets shared as one JSON list of boards (`.obfset`): how CoughDrop lists a set and how open-aac's
-aac-metrics publishes vocabularies converted from commercial AAC apps.
+"""Board sets shared as one JSON list of boards (`.obfset`): how CoughDrop lists a set, how open-aac's
+aac-metrics publishes vocabularies converted from commercial AAC apps, and how Cboard exports boards
+in its own format (`aac.board.cboard`).
 
 Each entry is an Open Board Format board (its `format` may read "obs"), linked to the others by
 `load_board.id`; the first is home. Their boards usually have no names and no pictures, and their
@@ -13,6 +14,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from aac.board.cboard import is_cboard_board, obf_from_cboard
 from aac.board.errors import BoardFileError
 from aac.board.hashed_labels import HashedLabels, is_hashed
 from aac.board.model import BoardSet, unique_id
@@ -22,7 +24,34 @@ _SET_FORMATS = ("obs", "open-board-0.1", None)
 
 
 def _looks_like_board(value: Any) -> bool:
-    return isinstance(value, dict) and ("buttons" in value or "grid" in value)
+    return isinstance(value, dict) and ("buttons" in value or "grid" in value or is_cboard_board(value))
+
+
+def _from_cboard(raws: list[dict], reader: _Reader, source: str) -> list[dict]:
+    """Cboard's own boards (tiles) made Open Board Format boards; the rest as they are."""
+    if not any(is_cboard_board(raw) for raw in raws):
+        return raws
+    from aac.predict.chat_corpus import apostrophe_speller
+
+    spell = apostrophe_speller()  # Cboard's keys lose apostrophes ("iCant"): its words come back as written
+    out, boards, app_pictures, no_language = [], 0, 0, 0
+    for raw in raws:
+        if is_cboard_board(raw):
+            no_language += not isinstance(raw.get("locale"), str)
+            raw, pictures = obf_from_cboard(raw, spell)
+            boards += 1
+            app_pictures += pictures
+        out.append(raw)
+    reader.problem(f"{source}: {boards} board{'s are' if boards != 1 else ' is'} in Cboard's own format; read as "
+                   "Open Board Format boards (words from Cboard's symbol names where no text was given)")
+    if app_pictures:
+        reader.problem(f"{source}: {app_pictures} picture{'s are' if app_pictures != 1 else ' is a'} "
+                       f"symbol{'s' if app_pictures != 1 else ''} inside the Cboard app, not in the file; "
+                       "their buttons show their labels")
+    if no_language:
+        reader.problem(f"{source}: {no_language} Cboard board{'s do' if no_language != 1 else ' does'} not say "
+                       "their language; English assumed")
+    return out
 
 
 def _unhash(boards: list[dict], reader: _Reader, source: str) -> None:
@@ -87,6 +116,7 @@ def read_board_list(value: list, source: str) -> ImportResult:
         if raw.get("format") in _SET_FORMATS:
             raw["format"] = FORMAT  # "obs" is the set's own name for the same boards
         raws.append(raw)
+    raws = _from_cboard(raws, reader, source)
     if not raws:
         raise BoardFileError(f"{source}: a JSON list with no boards in it. Fix: export the boards from their app as "
                              ".obz (Open Board Format) and import that")
