@@ -13,7 +13,7 @@ from pathlib import Path
 from aac.board.model import Image
 
 PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".svg")
-BOARD_SUFFIXES = (".obf", ".obz", ".zip", ".obfset")
+BOARD_SUFFIXES = (".obf", ".obz", ".zip", ".obfset", ".json")  # .json: Cboard's own export
 MAX_LISTED = 200
 MAX_PICTURE_BYTES = 16 * 1024 * 1024
 # A photo on a button needs no more; a phone photo would make the saved boards tens of megabytes.
