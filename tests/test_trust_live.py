@@ -175,6 +175,17 @@ def test_kill_9_during_live_record_keeps_what_was_recorded_beside_the_target(tmp
     (pcm,) = kept.glob("audio-*hz-s16le-mono.pcm")
     assert np.abs(np.frombuffer(pcm.read_bytes(), np.int16)).max() > 1000  # the speech is there
 
+    # the next recording into that folder makes it whole, beside where it was meant to go
+    again = subprocess.run([sys.executable, "-m", "aac", "live", "--no-camera", "--no-microphone", "--no-speakers",
+                            "--voice", "espeak:en-us", "--record", str(record)], input="Hi.\n", capture_output=True,
+                           text=True, env=env, timeout=300)
+    assert again.returncode == 0, again.stderr
+    (recovered,) = tmp_path.glob("call (recovered *).mp4")
+    assert f"a recording cut short earlier is saved in {recovered}" in again.stderr
+    assert _video_size(recovered)[2] > 1.0 and _speech_span_s(recovered)[1] > 0.5
+    assert stat.S_IMODE(recovered.stat().st_mode) == 0o600
+    assert record.exists() and list(tmp_path.glob("*.unfinished-*")) == []
+
 
 def _can_mount_in_a_namespace() -> bool:
     return shutil.which("unshare") is not None and subprocess.run(

@@ -97,4 +97,5 @@ def open_outputs(loaded: LoadedProfile, settings: EngineSettings, voice: Voice, 
         recorder = Mp4Recorder(record, settings.width, settings.height, settings.fps, voice.sample_rate_hz)
         opened.video.append(recorder)
         opened.notes.append("recording: " + (f"off ({recorder.error})" if recorder.error else f"to {record}"))
+        opened.notes += [f"recording: {sentence}" for sentence in recorder.recovered]
     return opened

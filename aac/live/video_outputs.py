@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import os
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from aac.live.frame_formats import i420
+from aac.live.recording_recovery import recover_unfinished, unfinished_prefix
 from aac.live.video_file import (
     FRAGMENTED,
     STRICT,
@@ -174,8 +176,9 @@ class Mp4Recorder(VideoOutput):
 
     Video goes to ffmpeg as it comes; audio is written, aligned to the frames' clock, as raw PCM
     beside it, and the two are muxed when the recording closes. Both are kept while recording in a
-    folder `<name>.unfinished-*` next to the target: a session killed outright (kill -9, power cut)
-    leaves a playable video and its sound there; a finished one leaves only the owner-only mp4.
+    folder `<name>.unfinished-<pid>-*` next to the target: a session killed outright (kill -9, power
+    cut) leaves a playable video and its sound there, made whole by the next recording into that
+    folder (`aac.live.recording_recovery`); a finished one leaves only the owner-only mp4.
     """
 
     name = "recording"
@@ -189,9 +192,12 @@ class Mp4Recorder(VideoOutput):
         self._pending: list[tuple[int, np.ndarray]] = []  # (first sample, speech) not yet written
         self._audio_lock = threading.Lock()  # speech arrives on the audio thread, frames on the render thread
         self._ffmpeg = None
+        self.recovered: list[str] = []  # sentences: recordings of killed sessions made whole
         try:  # a target that cannot be written is said now, not when the session ends
             make_private_dir(self.path.parent)  # a recordings folder made here is the person's only
-            self._tmp = Path(tempfile.mkdtemp(prefix=f"{self.path.name}.unfinished-", dir=self.path.parent))
+            # a recording an earlier session left unfinished (killed outright) is made whole first
+            self.recovered = recover_unfinished(self.path.parent)
+            self._tmp = Path(tempfile.mkdtemp(prefix=unfinished_prefix(self.path, os.getpid()), dir=self.path.parent))
         except OSError as exc:
             self.error = f"cannot record into {self.path.parent}: {exc.strerror or exc}"
             return
