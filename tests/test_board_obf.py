@@ -503,3 +503,20 @@ def test_cboards_own_export_reads_as_linked_boards_with_words_from_its_keys(tmp_
     text = problems_text(result)
     assert "2 boards are in Cboard's own format" in text
     assert "1 picture is a symbol inside the Cboard app" in text and "English assumed" in text
+
+
+def test_a_fault_on_every_board_is_told_by_example_and_a_count(tmp_path):
+    """Real packages (CommuniKate's) lack the language on all 98 boards, or every picture: two examples and a
+    count, not hundreds of the same sentence burying the rest."""
+    boards = {f"boards/b{i}.obf": {**board_json(f"b{i}", buttons=[{"id": "a", "label": "x", "image_id": "icons/x.png"},
+                                                                   {"id": "b", "label": "y"}]), "locale": None}
+              for i in range(40)}
+    boards["manifest.json"] = {"format": "open-board-0.1", "root": "boards/b0.obf",
+                               "paths": {"boards": {f"b{i}": f"boards/b{i}.obf" for i in range(40)}}}
+    result = read_boards(write_zip(tmp_path, boards))
+    problems = result.report.problems
+    assert sum("no language (locale) given" in p for p in problems) == 2
+    assert "... and 38 more boards give no language (locale); English assumed for them" in problems
+    assert sum("names picture 'icons/x.png'" in p for p in problems) == 2
+    assert "... and 38 more buttons name pictures that are not in the file; their labels are shown" in problems
+    assert len(problems) == 6

@@ -56,6 +56,13 @@ _SUFFIX_BY_TYPE = {
 }
 # One sentence per problem is kept; a huge package with one repeated fault must not make a huge report.
 MAX_PROBLEMS = 500
+_REPEATS_SHOWN = 2
+_REPEAT_SUMMARY = {
+    "no_locale": "... and {n} more boards give no language (locale); English assumed for them",
+    "no_picture": "... and {n} more buttons name pictures that are not in the file; their labels are shown",
+    "no_sound": "... and {n} more buttons name sounds that are not in the file; their words are spoken instead",
+    "no_board": "... and {n} more buttons open boards that are not in the file; they stay, without the link",
+}
 
 
 @dataclass(frozen=True)
@@ -179,6 +186,7 @@ class _Reader:
     manifest_board_ids: dict[str, str] = field(default_factory=dict)
     board_ids: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
+    repeats: dict[str, list[str]] = field(default_factory=dict)
     counts: _Counts = field(default_factory=_Counts)
 
     def problem(self, sentence: str) -> None:
@@ -186,6 +194,20 @@ class _Reader:
             self.problems.append(sentence)
         elif len(self.problems) == MAX_PROBLEMS:
             self.problems.append("more problems were found and not listed")
+
+    def repeated(self, kind: str, sentence: str) -> None:
+        """A problem real packages often have on every board or button: told by example and a count at the end
+        (`repeats_told`), so the rest of the report is not buried under hundreds of the same sentence."""
+        self.repeats.setdefault(kind, []).append(sentence)
+
+    def repeats_told(self) -> list[str]:
+        told: list[str] = []
+        for kind, sentences in self.repeats.items():
+            shown = sentences if len(sentences) <= _REPEATS_SHOWN + 1 else sentences[:_REPEATS_SHOWN]
+            told += shown
+            if len(sentences) > len(shown):
+                told.append(_REPEAT_SUMMARY[kind].format(n=len(sentences) - len(shown)))
+        return told
 
     # -- package members
 
@@ -309,7 +331,7 @@ class _Reader:
             self.problem(f"{where}: format {fmt!r} is not the Open Board Format; read as if it were")
         locale = raw.get("locale")
         if not isinstance(locale, str) or not locale.strip():
-            self.problem(f"{where}: no language (locale) given; English assumed")
+            self.repeated("no_locale", f"{where}: no language (locale) given; English assumed")
             locale = "en"
 
         images: list[Image] = []
@@ -377,8 +399,8 @@ class _Reader:
                     images.append(self.image({"id": button.image_id}, where, board_dir))
                     have.add(button.image_id)
                 else:
-                    self.problem(f"{where}: button {button.label or button.id!r} names picture {button.image_id!r}, "
-                                 "which is not in the file; its label is shown")
+                    self.repeated("no_picture", f"{where}: button {button.label or button.id!r} names picture "
+                                  f"{button.image_id!r}, which is not in the file; its label is shown")
                     buttons[i] = button.model_copy(update={"image_id": None})
         have_sounds = {s.id for s in sounds}
         for i, button in enumerate(buttons):
@@ -387,8 +409,8 @@ class _Reader:
                     sounds.append(self.sound({"id": button.sound_id}, where, board_dir))
                     have_sounds.add(button.sound_id)
                 else:
-                    self.problem(f"{where}: button {button.label or button.id!r} names sound {button.sound_id!r}, "
-                                 "which is not in the file; its words are spoken instead")
+                    self.repeated("no_sound", f"{where}: button {button.label or button.id!r} names sound "
+                                  f"{button.sound_id!r}, which is not in the file; its words are spoken instead")
                     buttons[i] = button.model_copy(update={"sound_id": None})
 
         grid = self.grid(raw.get("grid"), where, renamed, buttons, placed)
@@ -433,8 +455,8 @@ class _Reader:
                 break
             described = spec.get("name") or spec.get("path") or spec.get("url") or spec.get("id") \
                 if isinstance(spec, dict) else spec
-            self.problem(f"{what} opens board {described!r}, which is not in the file; the button stays, "
-                         "without the link")
+            self.repeated("no_board", f"{what} opens board {described!r}, which is not in the file; the button "
+                          "stays, without the link")
 
         colours = {}
         for key in ("background_color", "border_color"):
@@ -552,7 +574,7 @@ def _report(reader: _Reader, boards: dict[str, Board]) -> ImportReport:
         images_missing=counts.images_missing,
         sounds_with_data=counts.sounds_with_data,
         sounds_url_only=counts.sounds_url_only,
-        problems=tuple(reader.problems),
+        problems=tuple(reader.problems + reader.repeats_told()),
     )
 
 
