@@ -520,3 +520,18 @@ def test_a_fault_on_every_board_is_told_by_example_and_a_count(tmp_path):
     assert sum("names picture 'icons/x.png'" in p for p in problems) == 2
     assert "... and 38 more buttons name pictures that are not in the file; their labels are shown" in problems
     assert len(problems) == 6
+
+
+def test_an_image_id_that_is_a_path_in_the_package_is_that_picture(tmp_path):
+    """CommuniKate's page sets (made for OptiKey) name pictures by their path and list no images."""
+    board = board_json("top", buttons=[{"id": "00", "label": "Yes", "image_id": "icons/yes.png"},
+                                       {"id": "01", "label": "No", "image_id": "icons/no.png"}],
+                       order=[["00", "01"]])
+    path = write_zip(tmp_path, {"manifest.json": {"format": "open-board-0.1", "root": "boards/top.obf",
+                                                  "paths": {"boards": {"top": "boards/top.obf"}}},
+                                "boards/top.obf": board, "icons/yes.png": png_bytes()})
+    result = read_boards(path)
+    top = result.board_set.root
+    assert top.buttons[0].image_id == "icons/yes.png" and top.image("icons/yes.png").usable
+    assert top.buttons[1].image_id is None  # no such member: its label is shown, and the report says so
+    assert "names picture 'icons/no.png', which is not in the file" in problems_text(result)

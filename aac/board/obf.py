@@ -391,12 +391,16 @@ class _Reader:
                                      float(width) if isinstance(width, int | float) else 0.0,
                                      float(height) if isinstance(height, int | float) else 0.0))
 
-        # Buttons naming pictures the board lacks: the manifest's `paths.images` may hold them.
+        # Buttons naming pictures the board lacks: the manifest's `paths.images` may hold them, or the id is itself
+        # the picture's path in the package (CommuniKate's page sets for OptiKey write `"image_id": "icons/x.png"`).
         have = {i.id for i in images}
         for i, button in enumerate(buttons):
             if button.image_id is not None and button.image_id not in have:
                 if button.image_id in self.manifest_images and self.package is not None:
                     images.append(self.image({"id": button.image_id}, where, board_dir))
+                    have.add(button.image_id)
+                elif self.member(button.image_id, board_dir) is not None:
+                    images.append(self.image({"id": button.image_id, "path": button.image_id}, where, board_dir))
                     have.add(button.image_id)
                 else:
                     self.repeated("no_picture", f"{where}: button {button.label or button.id!r} names picture "
