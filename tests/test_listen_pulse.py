@@ -13,7 +13,7 @@ import time
 import pytest
 
 from speech.audio_out import open_output
-from speech.listen.capture import resolve_source
+from speech.listen.capture import microphones, resolve_source
 from speech.listen.listener import Listener, ListenSettings
 from speech.listen.recognizer import ListenError
 from speech.listen.wer import word_error_rate, words_of
@@ -52,7 +52,10 @@ def test_sources_never_carry_the_aids_own_voice(pulse_server):
             resolve_source("aac_avatar_microphone")
         with pytest.raises(ListenError, match="aid's own virtual microphone"):
             resolve_source("microphone", input_device="aac_avatar_speech.monitor")
-        pactl(env, "load-module", "module-null-source", "source_name=usb_headset")
+        assert microphones() == []
+        pactl(env, "load-module", "module-null-source", "source_name=usb_headset",
+              "description=USB-Headset")
+        assert microphones() == [("usb_headset", "USB-Headset")]  # what caregiver mode offers
         assert resolve_source("microphone") == "usb_headset"
         assert resolve_source("usb_headset") == "usb_headset"
         with pytest.raises(ListenError, match="no sound source named 'nope' .*usb_headset"):
@@ -106,6 +109,10 @@ def test_listener_captions_the_meeting_and_gates_the_own_voice(pulse_server):
 
 @pytest.fixture
 def app_window(pulse_server, tmp_path):
+    yield from _app_window(tmp_path, listening=True)
+
+
+def _app_window(tmp_path, listening: bool, caregiver: bool = False):
     """The real app window (SDL's dummy driver) on a profile with listening on, around a live engine that
     plays the aid's voice to the speakers too (their monitor is what listening hears)."""
     from aac.live.engine import EngineSettings, LiveEngine
@@ -121,7 +128,7 @@ def app_window(pulse_server, tmp_path):
     store = ProfileStore(tmp_path / "profiles")
     profile = store.open("default").profile.model_copy(deep=True)
     profile.name = "listener"
-    profile.listening.enabled = True
+    profile.listening.enabled = listening
     store.save(profile)
     loaded = store.open("listener")
     rig = load_rig(BUNDLED_DIR / "default" / "rig.npz")
@@ -130,7 +137,13 @@ def app_window(pulse_server, tmp_path):
     engine = LiveEngine(lambda: Renderer(rig, 160, 90), voice, EngineSettings(width=160, height=90, fps=15.0),
                         audio_outputs=[speakers], prepare=False)
     engine.start()
-    window = Window(store, loaded, engine, OpenedOutputs(camera_on=False), (1280, 800), fullscreen=False)
+    factory = None
+    if caregiver:
+        from aac.ui.caregiver import make_caregiver
+
+        factory = lambda app: make_caregiver(app, store, loaded, home=tmp_path, microphone_thread=False)  # noqa: E731
+    window = Window(store, loaded, engine, OpenedOutputs(camera_on=False), (1280, 800), fullscreen=False,
+                    caregiver_factory=factory)
     yield window, engine
     window.close()
     engine.close()
@@ -185,6 +198,37 @@ def test_app_shows_captions_offers_their_words_and_not_its_own_voice(app_window)
     threading.Thread(target=say_to, args=("test_speakers", partner, later), daemon=True).start()
     assert run_until(window, lambda: "flowers" in model.partner_caption.lower(), 20), model.partner_caption
     assert "tea" not in model.partner_caption and "plan" not in model.partner_caption
+
+
+def test_caregiver_turns_captions_on_and_off_and_the_window_follows_on_closing(pulse_server, tmp_path):
+    window_maker = _app_window(tmp_path, listening=False, caregiver=True)
+    window, _ = next(window_maker)
+    app, model = window.app, window.app.model
+    assert window.captions is None
+    partner = get_voice("piper:en_US-joe-medium")
+
+    def choose(*names):
+        for name in names:
+            assert f"caregiver:{name}" in {t.id for t in app.screen(0).targets}, name
+            app.activate(f"caregiver:{name}")
+            window.step(time.monotonic())
+
+    app.activate("caregiver:open")
+    choose("menu:settings", "setting:listening", "listening:source")
+    assert "Microphone: USB" not in " ".join(t.label for t in app.screen(0).targets)  # no microphone here
+    choose("value:0", "listening:enabled", "value:0")
+    assert window.captions is None, "nothing changes while caregiver mode is open"
+    choose("nav:back", "nav:back", "nav:done")
+    assert window.captions is not None and window.captions.listener.ready.wait(30)
+    assert window.captions.listener.source == "test_speakers.monitor"
+    threading.Thread(target=say_to, args=("test_speakers", partner, PARTNER), daemon=True).start()
+    assert run_until(window, lambda: "aquarium" in model.partner_caption.lower(), 20), model.partner_caption
+    listener = window.captions.listener
+    app.activate("caregiver:open")
+    choose("menu:settings", "setting:listening", "listening:enabled", "value:1", "nav:done")
+    assert window.captions is None and model.partner_caption == ""
+    assert run_until(window, lambda: not listener._thread.is_alive(), 10), "the old listener let go"
+    next(window_maker, None)  # closes the window and the engine
 
 
 @pytest.mark.parametrize("listening, message", [

@@ -7,6 +7,7 @@ line and the rest of the app goes on. The aid's own voice is gated out by the li
 from __future__ import annotations
 
 import queue
+import threading
 from pathlib import Path
 
 from profiles.schema import Profile
@@ -88,3 +89,14 @@ def start_captions(profile: Profile, folder: Path | None, engine, cues=None) -> 
     captions = PartnerCaptions(listen_settings(profile, folder), engine, cues)
     captions.start()
     return captions
+
+
+def restart_captions(captions: PartnerCaptions | None, profile: Profile, folder: Path | None, engine, cues,
+                     model) -> PartnerCaptions | None:
+    """Listening as `profile` now says (the caregiver changed it): the old listener is let go on a thread of
+    its own (it may be finishing a phrase), the last caption is cleared, and a new one starts when on."""
+    if captions is not None:
+        threading.Thread(target=captions.close, name="listen-close", daemon=True).start()
+    model.partner_caption = ""
+    model.revision += 1
+    return start_captions(profile, folder, engine, cues)

@@ -126,6 +126,7 @@ class Window:
         from aac.ui.listening import start_captions
 
         self.captions = start_captions(profile, loaded.directory, engine, self.cues)  # None unless listening is on
+        self._store, self._folder, self._name = store, loaded.directory, profile.name
 
     def step(self, now_s: float) -> None:
         """Handle waiting events, let time pass, and draw one frame."""
@@ -134,6 +135,12 @@ class Window:
         app, engine = self.app, self.engine
         if self.captions is not None:
             self.captions.deliver(app.model)  # what the partner said, on this (the UI) thread
+        screens = getattr(app.caregiver, "listening", None)
+        if app.model.mode != "caregiver" and screens is not None and screens.take_changed():
+            from aac.ui.listening import restart_captions
+
+            self.captions = restart_captions(self.captions, self._store.load(self._name), self._folder, engine,
+                                             self.cues, app.model)  # the caregiver changed listening
         for event in pg.event.get():
             app.handle(event, now_s)
         app.tick(now_s)

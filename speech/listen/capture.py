@@ -86,6 +86,19 @@ def resolve_source(source: str, input_device: str | None = None) -> str:
     return name
 
 
+def microphones() -> list[tuple[str, str]]:
+    """(name, description) of each real input the sound server has (not a monitor, not the aid's own
+    microphone), for a caregiver to choose from. Raises ListenError when there is no sound server."""
+    import json
+
+    try:
+        listed = json.loads(_pactl("--format=json", "list", "sources"))
+        found = [(s["name"], s.get("description") or s["name"]) for s in listed]
+    except (ValueError, KeyError, TypeError):  # an older pactl without JSON: the names alone
+        found = [(name, name) for name in _names("sources")]
+    return [(name, text) for name, text in found if not name.endswith(".monitor") and name not in OWN_SOURCES]
+
+
 class Capture:
     """Reads `source` in 20 ms chunks on its own thread and hands each to `on_chunk(audio, arrived_s)`
     (mono float32 at 16 kHz; `arrived_s` on the monotonic clock). A failure goes to `on_error`."""

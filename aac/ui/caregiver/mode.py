@@ -20,6 +20,7 @@ from aac.board.vocabulary import COLOURS
 from aac.ui.caregiver import board_edits as edits
 from aac.ui.caregiver.bank_pages import BankScreens
 from aac.ui.caregiver.files import board_files, picture_files, picture_image
+from aac.ui.caregiver.listening_pages import ListeningScreens
 from aac.ui.caregiver.pages import Item, Page, lay_out
 from aac.ui.caregiver.photo import CameraWatch, FrameSource, png_bytes, webcam_source
 from aac.ui.caregiver.recording import MicrophoneFactory, microphone_source
@@ -45,7 +46,8 @@ class Caregiver:
     def __init__(self, app, store: ProfileStore, loaded: LoadedProfile, home: Path | None = None,
                  current_dir: Path | None = None, camera: CameraFactory = webcam_source,
                  camera_thread: bool = True, today: Callable[[], dt.date] = dt.date.today,
-                 microphone: MicrophoneFactory | None = None, microphone_thread: bool = True) -> None:
+                 microphone: MicrophoneFactory | None = None, microphone_thread: bool = True,
+                 listening: dict | None = None) -> None:
         self.app = app
         self.store = store
         self.name = loaded.profile.name
@@ -66,6 +68,7 @@ class Caregiver:
         self._photo: bytes | None = None
         self._consent: dict = {}
         self.bank = BankScreens(self, microphone or microphone_source(), microphone_thread)  # recorded phrases
+        self.listening = ListeningScreens(self, **(listening or {}))  # partner captions
 
     # -- what the app calls ----------------------------------------------------------------------
     @property
@@ -509,6 +512,7 @@ class Caregiver:
                  for s in SETTINGS if s.available(profile)]
         items.append(Item("setting:pin", "Caregiver PIN: " + ("set" if profile.display.caregiver_pin else "none"),
                           lambda: self._push(self._pin)))
+        items.append(Item("setting:listening", self.listening.summary(profile), self.listening.open))
         return Page("Settings", items, columns=3, rows=4)
 
     def _setting(self, setting: Setting) -> Page:
