@@ -8,6 +8,7 @@ phrases the voice-activity detector finds, so it leaves the other core to the li
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,19 @@ from speech.listen.vad import EnergySegmenter, PhraseAudio
 # unsure of, is dropped (faster-whisper's own rule, with its defaults).
 NO_SPEECH_PROB = 0.6
 AVG_LOGPROB = -1.0
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    """How Whisper decodes a phrase (faster-whisper's `transcribe` arguments of the same names)."""
+
+    beam_size: int = 5
+    temperature: tuple[float, ...] = (0.0,)  # no re-decoding at higher temperatures: one pass a caption
+    compression_ratio_threshold: float | None = 2.4
+    log_prob_threshold: float | None = -1.0
+    no_speech_threshold: float | None = 0.6
+    patience: float = 1.0
+    initial_prompt: str | None = None
 
 
 def bundled_model_path() -> Path:
@@ -36,8 +50,9 @@ class WhisperRecognizer(PhraseRecognizer):
     """Whisper on each phrase. `language` must be English: tiny.en knows no other."""
 
     def __init__(self, language: str = "en", model_path: Path | None = None, words: bool = False, threads: int = 1,
-                 segmenter: EnergySegmenter | None = None) -> None:
+                 segmenter: EnergySegmenter | None = None, options: DecodeOptions | None = None) -> None:
         super().__init__(segmenter, words)
+        self.options = options or DecodeOptions()
         if not language.lower().startswith("en"):
             raise ListenError(f"the shipped captions model (Whisper tiny.en) understands English only, not "
                               f"{language!r}; for other languages set listening.engine: vosk and "
@@ -61,8 +76,7 @@ class WhisperRecognizer(PhraseRecognizer):
             audio = resample_poly(audio, MODEL_RATE_HZ, phrase.sample_rate_hz).astype(np.float32)
         segments, _ = self.model.transcribe(
             audio, language="en", vad_filter=False,  # the phrase is already speech
-            beam_size=5,  # on the product's espeak voices: 20% -> 15% word errors, for about 5% more CPU
-            temperature=0.0,  # no re-decoding at higher temperatures: a caption's cost stays one pass
+            **{**asdict(self.options), "temperature": list(self.options.temperature)},
             condition_on_previous_text=False, without_timestamps=not self.words, word_timestamps=self.words,
         )
         texts, words = [], []
