@@ -154,6 +154,9 @@ def save_screenshots(folder: Path, boards_file: Path | None = None) -> list[Path
         shoot("caregiver-page", app, painter)
         app.activate("caregiver:cell:0:1")
         shoot("caregiver-button", app, painter)
+        for name in ("nav:done", "open", "menu:settings", "setting:listening", "listening:enabled", "value:0"):
+            app.activate(f"caregiver:{name}")
+        shoot("caregiver-listening", app, painter)
     pg.display.quit()
     return saved
 
