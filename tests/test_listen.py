@@ -97,6 +97,21 @@ def test_whisper_captions_the_products_voices(voice_id, max_wer):
         assert caption.words and start - 0.3 <= caption.words[0].start_s < caption.words[-1].end_s <= end + 0.3
 
 
+@pytest.mark.skipif(importlib.util.find_spec("moonshine_voice") is None,
+                    reason="the recorded read English (sample recordings of PyPI moonshine-voice, the test extra) "
+                           "is not installed")
+def test_whisper_captions_recorded_read_english():
+    from speech.listen.read_speech import load_readings
+
+    readings = {r.name: r for r in load_readings()}
+    reading = readings["two_cities.wav"]  # 44 s, 48 kHz: cut into phrases and resampled as captions are
+    captions = feed_stream(open_recognizer("whisper", "en"), reading.audio, reading.sample_rate_hz)
+    assert len(captions) >= 8, "a long reading comes as many captions, one a phrase"
+    heard = " ".join(c.text for c in captions)
+    assert word_error_rate(reading.text, heard) <= 0.10, heard
+    assert "superlative degree of comparison" in heard.lower()
+
+
 def test_whisper_knows_english_only():
     with pytest.raises(ListenError, match="English only.*vosk"):
         open_recognizer("whisper", "de-DE")

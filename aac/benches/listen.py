@@ -3,6 +3,8 @@
 - word error rate of the shipped recognizer (Whisper tiny.en, int8, one thread, phrase by phrase as
   captions run) on clear read English: SYNTHETIC speech, the product's own voices (Piper joe and espeak-ng
   variants) saying sentences whose words are known;
+- the same on recorded read English that is not the product's voices (the sample recordings of the PyPI
+  package moonshine-voice, in the `test` extra: Dickens and Beckett, 131 words), when installed;
 - caption lag: the partner's phrase played into the speakers of a private PulseAudio server (started by
   the bench, so nothing is heard), captured from their monitor as in a call, until its caption is handed
   to the board; counted from the phrase's last sample being played;
@@ -90,6 +92,35 @@ def _word_error_rates(sentences: int) -> dict:
                    wer_sentences_per_voice=len(texts), recognizer_cpu_s_per_audio_s=round(compute_s / audio_s, 3),
                    caption_cpu_s_per_phrase_median=round(statistics.median(phrase_cpu_s), 3),
                    vad_end_silence_s=VadSettings().end_silence_s)
+    return figures
+
+
+def _real_read_error_rates() -> dict:
+    """Word error rate on recorded read English that is not the product's voices (the recordings
+    `moonshine-voice` ships, when installed: the `test` extra), phrase by phrase as captions run."""
+    from speech.listen.read_speech import load_readings
+    from speech.listen.recognizer import open_recognizer
+    from speech.listen.wer import word_error_rate, words_of
+
+    readings = load_readings()
+    if not readings:
+        return {"wer_recorded_skipped": "moonshine-voice (its sample recordings) is not installed: pip install "
+                                        "-e .[test]"}
+    figures: dict = {}
+    errors, words = 0.0, 0
+    for reading in readings:
+        recognizer = open_recognizer("whisper", "en", threads=1)
+        step = reading.sample_rate_hz // 50
+        captions = []
+        for i in range(0, len(reading.audio), step):
+            captions += recognizer.feed(reading.audio[i:i + step], reading.sample_rate_hz)
+        captions += recognizer.flush()
+        wer = word_error_rate(reading.text, " ".join(c.text for c in captions))
+        count = len(words_of(reading.text))
+        errors += wer * count
+        words += count
+        figures[f"wer_recorded_{reading.name.removesuffix('.wav')}"] = round(wer, 4)
+    figures.update(wer_recorded_read_english=round(errors / words, 4), wer_recorded_words=words)
     return figures
 
 
@@ -252,6 +283,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if not args.no_wer:
             figures.update(_word_error_rates(args.sentences))
+            figures.update(_real_read_error_rates())
         if not args.no_live:
             figures.update(_live(args.seconds, args.rounds))
     except Exception as exc:

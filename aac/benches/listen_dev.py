@@ -82,6 +82,8 @@ def variants() -> dict[str, tuple]:
         "end0.3": (now, replace(vad, end_silence_s=0.3)),
         "tail0.3": (now, replace(vad, tail_s=0.3, pre_roll_s=0.3)),
         "patience2": (replace(now, patience=2.0), vad),
+        "float32": (replace(now, compute_type="float32"), vad),
+        "int8_float32": (replace(now, compute_type="int8_float32"), vad),
     }
 
 

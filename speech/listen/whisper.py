@@ -28,12 +28,13 @@ class DecodeOptions:
     """How Whisper decodes a phrase (faster-whisper's `transcribe` arguments of the same names)."""
 
     beam_size: int = 5
-    temperature: tuple[float, ...] = (0.0,)  # no re-decoding at higher temperatures: one pass a caption
+    temperature: tuple[float, ...] | float = 0.0  # no re-decoding at higher temperatures: one pass a caption
     compression_ratio_threshold: float | None = 2.4
     log_prob_threshold: float | None = -1.0
     no_speech_threshold: float | None = 0.6
     patience: float = 1.0
     initial_prompt: str | None = None
+    compute_type: str = "int8"  # how the model's weights are computed (CTranslate2); used when it is loaded
 
 
 def bundled_model_path() -> Path:
@@ -65,7 +66,8 @@ class WhisperRecognizer(PhraseRecognizer):
                               "(or scripts/setup.sh)") from None
         logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # no per-phrase chatter in the terminal
         try:
-            self.model = WhisperModel(str(path), device="cpu", compute_type="int8", cpu_threads=threads, num_workers=1)
+            self.model = WhisperModel(str(path), device="cpu", compute_type=self.options.compute_type,
+                                      cpu_threads=threads, num_workers=1)
         except (RuntimeError, ValueError, OSError) as exc:
             raise ListenError(f"{path}: the Whisper model could not be loaded ({exc})") from None
 
@@ -76,7 +78,7 @@ class WhisperRecognizer(PhraseRecognizer):
             audio = resample_poly(audio, MODEL_RATE_HZ, phrase.sample_rate_hz).astype(np.float32)
         segments, _ = self.model.transcribe(
             audio, language="en", vad_filter=False,  # the phrase is already speech
-            **{**asdict(self.options), "temperature": list(self.options.temperature)},
+            **{key: value for key, value in asdict(self.options).items() if key != "compute_type"},
             condition_on_previous_text=False, without_timestamps=not self.words, word_timestamps=self.words,
         )
         texts, words = [], []
