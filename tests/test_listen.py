@@ -112,6 +112,15 @@ def test_whisper_captions_recorded_read_english():
     assert "superlative degree of comparison" in heard.lower()
 
 
+def test_a_whisper_model_folder_without_its_model_is_refused_before_faster_whisper_sees_it(tmp_path):
+    from speech.listen.whisper import WhisperRecognizer
+
+    # faster-whisper would take a missing folder's name for a model to download: never at run time
+    for folder in (tmp_path / "missing", tmp_path):
+        with pytest.raises(ListenError, match="model.bin missing"):
+            WhisperRecognizer("en", model_path=folder)
+
+
 def test_whisper_knows_english_only():
     with pytest.raises(ListenError, match="English only.*vosk"):
         open_recognizer("whisper", "de-DE")

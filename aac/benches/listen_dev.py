@@ -120,19 +120,28 @@ def run(args: argparse.Namespace) -> int:
     `<variant>_wer...` keys (a fraction of words) and `<variant>_cpu_s_per_phrase_median`; progress on stderr."""
     from aac.benches.listen import READ_SENTENCES
     from aac.commands.bench import print_figures
+    from speech.listen.recognizer import ListenError
 
     sentences = DEV_SENTENCES if args.set == "dev" else READ_SENTENCES
-    streams = _streams(sentences, args.cache, args.set)
     chosen = variants()
     names = [n for n in args.variants.split(",") if n] or list(chosen)
     unknown = [n for n in names if n not in chosen]
     if unknown:
-        print(f"unknown variant(s) {', '.join(unknown)}; known: {', '.join(chosen)}", file=sys.stderr)
+        print(f"aac-avatar: unknown variant(s) {', '.join(unknown)}; known: {', '.join(chosen)}", file=sys.stderr)
+        return 2
+    try:
+        streams = _streams(sentences, args.cache, args.set)
+    except (OSError, ValueError) as exc:  # an unwritable folder, a damaged cache file
+        print(f"aac-avatar: cannot keep the voices' audio in {args.cache}: {exc}", file=sys.stderr)
         return 2
     figures: dict = {"set": args.set, "sentences_per_voice": len(sentences)}
     for name in names:
         options, vad = chosen[name]
-        result = evaluate(streams, sentences, options, vad, args.model)
+        try:
+            result = evaluate(streams, sentences, options, vad, args.model)
+        except ListenError as exc:  # --model is not a Whisper model folder
+            print(f"aac-avatar: {exc}", file=sys.stderr)
+            return 2
         print(json.dumps({"variant": name, **result}), file=sys.stderr, flush=True)
         for key, value in result.items():
             key = key.replace(":", "_").replace("+", "_").replace("-", "_")

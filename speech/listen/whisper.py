@@ -58,7 +58,9 @@ class WhisperRecognizer(PhraseRecognizer):
             raise ListenError(f"the shipped captions model (Whisper tiny.en) understands English only, not "
                               f"{language!r}; for other languages set listening.engine: vosk and "
                               "listening.vosk_model_path")
-        path = model_path or bundled_model_path()
+        path = Path(model_path) if model_path is not None else bundled_model_path()
+        if not (path / "model.bin").is_file():  # faster-whisper would take a missing folder for a hub name
+            raise ListenError(f"{path}: not a Whisper model folder (CTranslate2 format: model.bin missing)")
         try:
             from faster_whisper import WhisperModel
         except ImportError:
@@ -67,7 +69,7 @@ class WhisperRecognizer(PhraseRecognizer):
         logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # no per-phrase chatter in the terminal
         try:
             self.model = WhisperModel(str(path), device="cpu", compute_type=self.options.compute_type,
-                                      cpu_threads=threads, num_workers=1)
+                                      cpu_threads=threads, num_workers=1, local_files_only=True)
         except (RuntimeError, ValueError, OSError) as exc:
             raise ListenError(f"{path}: the Whisper model could not be loaded ({exc})") from None
 
