@@ -200,7 +200,12 @@ def test_app_shows_captions_offers_their_words_and_not_its_own_voice(app_window)
     assert "tea" not in model.partner_caption and "plan" not in model.partner_caption
 
 
-def test_caregiver_turns_captions_on_and_off_and_the_window_follows_on_closing(pulse_server, tmp_path):
+def test_caregiver_turns_captions_on_chooses_a_microphone_and_turns_them_off(pulse_server, tmp_path):
+    env = pulse_server.env
+    # a microphone in the room: what is played into the "room" sink is what it hears
+    pactl(env, "load-module", "module-null-sink", "sink_name=room")
+    pactl(env, "load-module", "module-remap-source", "source_name=room_mic", "master=room.monitor",
+          "source_properties=device.description=Room-microphone")
     window_maker = _app_window(tmp_path, listening=False, caregiver=True)
     window, _ = next(window_maker)
     app, model = window.app, window.app.model
@@ -214,15 +219,25 @@ def test_caregiver_turns_captions_on_and_off_and_the_window_follows_on_closing(p
             window.step(time.monotonic())
 
     app.activate("caregiver:open")
-    choose("menu:settings", "setting:listening", "listening:source")
-    assert "Microphone: USB" not in " ".join(t.label for t in app.screen(0).targets)  # no microphone here
-    choose("value:0", "listening:enabled", "value:0")
+    choose("menu:settings", "setting:listening", "listening:enabled", "value:0")
     assert window.captions is None, "nothing changes while caregiver mode is open"
     choose("nav:back", "nav:back", "nav:done")
     assert window.captions is not None and window.captions.listener.ready.wait(30)
-    assert window.captions.listener.source == "test_speakers.monitor"
+    assert window.captions.listener.source == "test_speakers.monitor"  # the meeting's sound, by default
     threading.Thread(target=say_to, args=("test_speakers", partner, PARTNER), daemon=True).start()
     assert run_until(window, lambda: "aquarium" in model.partner_caption.lower(), 20), model.partner_caption
+    # the partner is in the room: the caregiver picks the room's microphone by its description
+    app.activate("caregiver:open")
+    choose("menu:settings", "setting:listening", "listening:source")
+    labels = {t.id: t.label for t in app.screen(0).targets}
+    assert labels["caregiver:value:2"] == "Microphone: Room-microphone"
+    assert not any("monitor" in label or "aac_avatar" in label for label in labels.values())
+    choose("value:2", "nav:done")
+    assert window.captions.listener.ready.wait(30) and window.captions.listener.source == "room_mic"
+    assert model.partner_caption == "", "the last caption went with the old settings"
+    later = "Thank you for the lovely flowers."
+    threading.Thread(target=say_to, args=("room", partner, later), daemon=True).start()
+    assert run_until(window, lambda: "flowers" in model.partner_caption.lower(), 20), model.partner_caption
     listener = window.captions.listener
     app.activate("caregiver:open")
     choose("menu:settings", "setting:listening", "listening:enabled", "value:1", "nav:done")
