@@ -60,14 +60,14 @@ def test_listening_settings_are_saved_and_applied_when_caregiver_mode_closes(tmp
     assert labels["caregiver:listening:source"] == "Listen to: Yeti Stereo Microphone"
     go(app, "listening:language", "value:2")  # German
     assert store.load("ann").listening.language == "de"
-    assert "English only" in app.caregiver.note, "Whisper cannot hear German: said now, not when the board opens"
+    assert "knows English only" in app.caregiver.note, "Whisper cannot hear German: said now, not when the board opens"
     go(app, "listening:engine")
     targets = {t.id: t.label for t in app.screen(0).targets}
-    assert "vosk-model-small-de-0.15" in targets["caregiver:value:1"]
+    assert targets["caregiver:value:1"] == "vosk: vosk-model-small-de-0.15 (profile folder)"
     go(app, "value:1")
     section = store.load("ann").listening
     assert section.engine == "vosk" and section.vosk_model_path == "vosk-model-small-de-0.15"  # moves with the profile
-    assert "English only" not in app.caregiver.note
+    assert "knows English only" not in app.caregiver.note
     _draw(app, "listening_set")
     go(app, "listening:engine")
     assert [t.label for t in app.screen(0).targets if t.id == "caregiver:value:1"][0].startswith("vosk")

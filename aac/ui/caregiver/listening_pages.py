@@ -125,7 +125,7 @@ class ListeningScreens:
         if key == "engine" and not self._models:
             items.append(Item("value:nomodel", "No vosk model folder found: unpack one (from the vosk website) "
                               "into the profile folder or Downloads, then open this screen again", None, kind="field"))
-        return Page(f"{label}: {shown}", items, columns=2, rows=4)
+        return Page(f"{label}: {shown}", items, columns=3 if len(items) > 8 else 2, rows=4)
 
     def _choose(self, key: str, choice: Choice) -> None:
         def change(profile: Profile) -> Profile:
@@ -165,8 +165,8 @@ class ListeningScreens:
             stored = _stored_path(path, folder)
             now = not whisper and section.vosk_model_path is not None and \
                 _resolved(section.vosk_model_path, folder) == path
-            choices.append(Choice(f"vosk: {model_name(path)} ({path.parent})", {"engine": "vosk",
-                                                                               "vosk_model_path": stored}, now))
+            choices.append(Choice(f"vosk: {model_name(path)} ({self._where(path)})",
+                                  {"engine": "vosk", "vosk_model_path": stored}, now))
         return choices
 
     def _language_choices(self, profile: Profile) -> list[Choice]:
@@ -208,6 +208,18 @@ class ListeningScreens:
             self._mics, self._mics_problem = [], f"Microphones cannot be listed: {exc}"
         self._models = self._find_models()
 
+    def _where(self, model: Path) -> str:
+        """Where a model folder is, in a few words a caregiver can read on a cell."""
+        if model.name == "model" and "site-packages" in model.parts:
+            return "installed package"
+        if model.parent == self.cg.store.profile_dir(self.cg.name):
+            return "profile folder"
+        home = getattr(self.cg, "home", Path.home())
+        try:
+            return "~/" + str(model.parent.relative_to(home)) if model.parent != home else "home folder"
+        except ValueError:
+            return str(model.parent)
+
     def _default_folders(self) -> list[Path]:
         home = getattr(self.cg, "home", Path.home())
         return [self.cg.store.profile_dir(self.cg.name), home / "Downloads", home, home / ".cache" / "vosk"]
@@ -238,8 +250,7 @@ def _warning(profile: Profile) -> str:
     engine = section.engine or ("vosk" if section.vosk_model_path else "whisper")
     language = section.language or profile.language
     if engine == "whisper" and not language.lower().startswith("en"):
-        return (f"Whisper understands English only, not {language_name(language)}: choose a vosk model as the "
-                "recognizer, or English. " + WHEN)
+        return f"Whisper knows English only, not {language_name(language)}: choose a vosk model, or English."
     if engine == "vosk" and not section.vosk_model_path:
-        return "Choose the vosk model folder as the recognizer. " + WHEN
+        return "Now choose the vosk model folder as the recognizer."
     return ""
