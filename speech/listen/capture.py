@@ -51,6 +51,19 @@ def _default(kind: str) -> str | None:
     return None
 
 
+def microphones() -> list[tuple[str, str]]:
+    """(name, description) of each real input the sound server has (not a monitor, not the aid's own
+    microphone), for a caregiver to choose from. Raises ListenError when there is no sound server."""
+    import json
+
+    try:
+        listed = json.loads(_pactl("--format=json", "list", "sources"))
+        found = [(s["name"], s.get("description") or s["name"]) for s in listed]
+    except (ListenError, ValueError, KeyError, TypeError):  # a pactl before 16 has no JSON: the names alone
+        found = [(name, name) for name in _names("sources")]  # (and no sound server is said from here)
+    return [(name, text) for name, text in found if not name.endswith(".monitor") and name not in OWN_SOURCES]
+
+
 def resolve_source(source: str, input_device: str | None = None) -> str:
     """The PulseAudio source to capture for the profile's `listening.source`: "meeting", "microphone" (the
     profile's `input_device` when set) or a source's name. Raises ListenError saying what to do."""
@@ -84,19 +97,6 @@ def resolve_source(source: str, input_device: str | None = None) -> str:
         raise ListenError(f"no sound source named {name!r} (sources here: {shown}); set listening.source to "
                           "meeting, microphone, or one of these")
     return name
-
-
-def microphones() -> list[tuple[str, str]]:
-    """(name, description) of each real input the sound server has (not a monitor, not the aid's own
-    microphone), for a caregiver to choose from. Raises ListenError when there is no sound server."""
-    import json
-
-    try:
-        listed = json.loads(_pactl("--format=json", "list", "sources"))
-        found = [(s["name"], s.get("description") or s["name"]) for s in listed]
-    except (ValueError, KeyError, TypeError):  # an older pactl without JSON: the names alone
-        found = [(name, name) for name in _names("sources")]
-    return [(name, text) for name, text in found if not name.endswith(".monitor") and name not in OWN_SOURCES]
 
 
 class Capture:
