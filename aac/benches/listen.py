@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -255,6 +256,7 @@ def _live(seconds: float, rounds: int) -> dict:
         voice.close()
         partner.close()
         server.stop()
+        shutil.rmtree(server.folder, ignore_errors=True)  # the bench's own sound server leaves nothing behind
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
