@@ -45,12 +45,15 @@ _SECOND = np.array([f[1] if len(f) > 1 else -1 for f in _FACTORS], dtype=np.int6
 _NEGATED = {"mouth_funnel*lips_together"}  # products that undo part of a shape rather than add one
 _SIGN = np.array([-1.0 if name in _NEGATED else 1.0 for name in BASIS_NAMES], dtype=np.float32)
 
+_LOW = np.array([q.low for q in PARAMS])  # float64: the weights keep their float64 precision
+_HIGH = np.array([q.high for q in PARAMS])
+
 HEAD_PARAMS = ("head_yaw_deg", "head_pitch_deg", "head_roll_deg", "head_x", "head_y", "head_z")
 
 
 def basis_weights(params: np.ndarray) -> np.ndarray:
     """Weights of BASIS_NAMES for one parameter vector (clipped to the parameters' ranges)."""
-    p = np.clip(np.asarray(params, dtype=np.float32), [q.low for q in PARAMS], [q.high for q in PARAMS])
+    p = np.clip(np.asarray(params, dtype=np.float32), _LOW, _HIGH)
     w = p[_SINGLE].copy()
     has_second = _SECOND >= 0
     w[has_second] *= p[_SECOND[has_second]]

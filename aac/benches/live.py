@@ -133,11 +133,13 @@ class _Phase:
 
 
 def _wait(condition, timeout_s: float) -> bool:
+    # every 20 ms: this thread's CPU counts as the engine's, and no figure depends on when it notices
+    # (first audio and the open mouth are timed by the engine and the camera)
     deadline = time.monotonic() + timeout_s
     while not condition():
         if time.monotonic() > deadline:
             return False
-        time.sleep(0.005)
+        time.sleep(0.02)
     return True
 
 

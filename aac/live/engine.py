@@ -268,8 +268,7 @@ class LiveEngine:
             except Exception as exc:  # a voice failing on one message must not end the session
                 self.problems.append(f"could not speak message {message.id}: {exc}")
             # wait until it has played (or was cut), so stop/skip know what is current
-            while self._running and self.player.busy() and message.id not in self._cancelled:
-                time.sleep(0.005)
+            self.player.wait_until_played(lambda m=message.id: not self._running or m in self._cancelled)
             with self._lock:
                 self._current_id = 0
                 self._unfinished -= 1
@@ -289,7 +288,7 @@ class LiveEngine:
     def _render_loop(self) -> None:
         try:
             # every frame drawn carries the invisible AI mark, whatever output it goes to (issue 16)
-            frames = LiveFrames(self._make_renderer(), self.settings.overlays, mark=FrameMarker().mark)
+            frames = LiveFrames(self._make_renderer(), self.settings.overlays, marker=FrameMarker())
         except Exception as exc:
             self.problems.append(f"the renderer could not start: {exc}")
             return

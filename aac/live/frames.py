@@ -12,11 +12,9 @@ costs its blending once per word, not once per frame.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
-from aac.live.frame_formats import as_frame
+from aac.live.frame_formats import Frame, as_frame
 from aac.live.overlays import OverlaySettings, OverlayState, draw
 from avatar.frame_cache import FrameCache, Region
 
@@ -29,14 +27,25 @@ def overlay_key(state: OverlayState, settings: OverlaySettings) -> tuple:
 
 
 class LiveFrames:
-    """Frames for the render loop: `frame(params, state)` -> (frame, whether it is new)."""
+    """Frames for the render loop: `frame(params, state)` -> (frame, whether it is new).
 
-    def __init__(self, renderer, overlays: OverlaySettings,
-                 mark: Callable[[np.ndarray], np.ndarray] | None = None) -> None:
-        self.cache = FrameCache(renderer)
+    `marker` (`aac.provenance.frame_mark.FrameMarker`) puts the invisible AI mark on every frame:
+    on the cached picture once and then on each redrawn rectangle, which gives the pixels marking
+    the whole frame gives. Each new frame records where it differs from the one before
+    (`aac.live.frame_formats.Frame.changed_from`), so its I420 conversion is made only there.
+    """
+
+    def __init__(self, renderer, overlays: OverlaySettings, marker=None) -> None:
+        finish = None
+        if marker is not None:
+            width, height = renderer.width, renderer.height
+
+            def finish(pixels: np.ndarray, x0: int, y0: int) -> None:
+                marker.mark_part(pixels, x0, y0, width, height)
+
+        self.cache = FrameCache(renderer, finish=finish)
         self.overlays = overlays
-        self._mark = mark  # the invisible AI mark (aac.provenance), added to each frame drawn
-        self._frame: np.ndarray | None = None
+        self._frame: Frame | None = None
         self._key: tuple | None = None
         self._region: Region | None = None  # what the previous frame drew of the face
         self._overlay_rects: list[Region] = []  # where the overlays of `_key` change the picture
@@ -48,22 +57,27 @@ class LiveFrames:
         if self._frame is not None and key == self._key and not self.cache.changed(params):
             self.reused += 1
             return self._frame, False
-        frame = as_frame(self.cache.render(params))
-        if self._mark is not None:
-            # before the overlays, so that overlays copied from the previous frame match it exactly
-            self._mark(frame)
+        frame = as_frame(self.cache.render(params))  # marked, when there is a marker
         region = self.cache.last_region
+        # where this frame may differ from the previous one: the face's rectangles, now and before...
+        changes = [self.cache.last_change]
         if key == self._key and self._frame is not None and not any(
                 _overlap(r, region) or _overlap(r, self._region) for r in self._overlay_rects):
             # the same overlays over the same (fixed) background as last time: copy them over
             for r in self._overlay_rects:
                 frame[r.y0 : r.y1, r.x0 : r.x1] = self._frame[r.y0 : r.y1, r.x0 : r.x1]
         elif key != self._key:
-            clean = frame.copy()
-            draw(frame, state, self.overlays)
-            self._overlay_rects = _changed_rects(clean, frame)
+            touched: list = []
+            draw(frame, state, self.overlays, touched)
+            # ...and the overlays that went and came
+            changes += self._overlay_rects
+            self._overlay_rects = [Region(*r) for r in touched]
+            changes += self._overlay_rects
         else:
+            # the same overlays blended over a face that moved under them: they change where it did
             draw(frame, state, self.overlays)
+        if self._frame is not None:
+            frame.changed_from(self._frame, changes)
         self._frame, self._key, self._region = frame, key, region
         return frame, True
 
@@ -74,19 +88,3 @@ class LiveFrames:
 
 def _overlap(a: Region, b: Region) -> bool:
     return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
-
-
-def _changed_rects(before: np.ndarray, after: np.ndarray) -> list[Region]:
-    """Rectangles around the pixels that differ, one per run of changed rows (the label and the
-    caption band are apart)."""
-    changed = np.any(before != after, axis=2)
-    rows = np.flatnonzero(changed.any(axis=1))
-    if not len(rows):
-        return []
-    breaks = np.flatnonzero(np.diff(rows) > 1)
-    rects = []
-    for run in np.split(rows, breaks + 1):
-        y0, y1 = int(run[0]), int(run[-1]) + 1
-        cols = np.flatnonzero(changed[y0:y1].any(axis=0))
-        rects.append(Region(int(cols[0]), y0, int(cols[-1]) + 1, y1))
-    return rects

@@ -4,7 +4,9 @@ A thread writes speech to every sound output in 20 ms blocks, paced by the outpu
 While speech plays, the clock is the number of samples the device has played (written minus
 still buffered), so the video, which shows the frame for the clock's time, cannot drift from
 the sound however long the speech lasts. Between messages nothing is written (the next
-message then starts without waiting behind buffered silence) and the wall clock keeps time.
+message then starts without waiting behind buffered silence) and the wall clock keeps time:
+the thread sleeps until speech is queued (no waking every few milliseconds while idle), and
+the clock reads the wall clock meanwhile.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ import numpy as np
 from speech.audio_out import AudioOutput, PacedOutput
 
 BLOCK_S = 0.02
+# In silence the thread waits for speech to be queued (it is woken at once); this bounds the
+# wait only so that a stop is seen without being told.
+SILENT_WAIT_S = 0.5
 
 
 @dataclass
@@ -53,6 +58,8 @@ class ClockPlayer:
         self._pending: collections.deque[Segment] = collections.deque()
         self._current: Segment | None = None
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # speech queued, finished or cut; stop
+        self._silent = False  # nothing is being written: the clock runs on past the last sample written
         self._written = 0
         self._written_at = time.monotonic()
         self._latency_s = 0.0
@@ -66,6 +73,8 @@ class ClockPlayer:
         with self._lock:
             heard_at_write = self._written / self.sample_rate_hz - self._latency_s
             since = time.monotonic() - self._written_at
+            if self._silent:  # once the buffer has played out, silence is heard as time passes
+                return max(0.0, heard_at_write + since)
             return max(0.0, min(heard_at_write + since, self._written / self.sample_rate_hz))
 
     # -- what plays ------------------------------------------------------------------
@@ -76,6 +85,7 @@ class ClockPlayer:
         segment = Segment(key, np.asarray(audio, dtype=np.float32), self.sample_rate_hz, on_start=on_start)
         with self._lock:
             self._pending.append(segment)
+            self._changed.notify_all()
         return segment
 
     def busy(self) -> bool:
@@ -89,6 +99,14 @@ class ClockPlayer:
             self._pending = collections.deque(s for s in self._pending if keys is not None and s.key not in keys)
             if self._current is not None and (keys is None or self._current.key in keys):
                 self._current.cut = True
+            self._changed.notify_all()
+
+    def wait_until_played(self, give_up: Callable[[], bool], poll_s: float = 0.1) -> None:
+        """Wait until nothing is playing or queued, or `give_up()` (asked at each change, and every
+        `poll_s` for what the player is not told of): a sleep, not a poll every few milliseconds."""
+        with self._lock:
+            while (self._current is not None or self._pending) and not give_up():
+                self._changed.wait(poll_s)
 
     def start(self) -> None:
         """Start the writing thread."""
@@ -99,7 +117,9 @@ class ClockPlayer:
 
     def stop(self) -> None:
         """Stop the thread (what is buffered in the devices still plays out)."""
-        self._running = False
+        with self._lock:
+            self._running = False
+            self._changed.notify_all()
         if self._thread is not None:
             self._thread.join(timeout=2)
 
@@ -109,7 +129,10 @@ class ClockPlayer:
             if seg is not None and (seg.cut or seg.played >= len(seg.audio)):
                 seg.finished = True
                 seg = self._current = None
+                self._changed.notify_all()
             if seg is None and self._pending:
+                if self._silent:
+                    self._catch_up(time.monotonic())
                 seg = self._current = self._pending.popleft()
                 # heard when the samples written so far have played: the clock time of this block
                 seg.start_s = self._written / self.sample_rate_hz
@@ -145,17 +168,22 @@ class ClockPlayer:
                 self._written_at = time.monotonic()
                 self._latency_s = latency
 
+    def _catch_up(self, now: float) -> None:
+        """Leave silence: count the silence heard since the buffer played out as written, so the
+        next speech is placed at the clock's time (or after what is still buffered)."""
+        drained_at = self._written_at + self._latency_s
+        if now > drained_at:
+            self._written += int(round((now - drained_at) * self.sample_rate_hz))
+            self._written_at = now
+            self._latency_s = 0.0
+        self._silent = False
+
     def _keep_time_in_silence(self) -> None:
         """Nothing to say: write nothing, so the devices' buffers run empty and the next speech is
         heard at once rather than after a buffer of silence. Until the buffer has played out the
         clock follows the device (`position_s`); after that the wall clock keeps time, as if
-        silence were being played."""
-        time.sleep(BLOCK_S / 2)
-        now = time.monotonic()
+        silence were being played. Sleeps until speech is queued (or a stop)."""
         with self._lock:
-            drained_at = self._written_at + self._latency_s
-            if now <= drained_at:
-                return
-            self._written += int(round((now - drained_at) * self.sample_rate_hz))
-            self._written_at = now
-            self._latency_s = 0.0
+            self._silent = True
+            if not self._pending and self._running:
+                self._changed.wait(SILENT_WAIT_S)

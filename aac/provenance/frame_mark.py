@@ -90,6 +90,21 @@ class FrameMarker:
         cv2.subtract(frame, down, dst=frame)
         return frame
 
+    def mark_part(self, pixels: np.ndarray, x0: int, y0: int, width: int, height: int) -> np.ndarray:
+        """Mark, in place, the part of a `width` x `height` frame whose top-left pixel is (`x0`, `y0`):
+        the same pixels `mark` gives that part of the whole frame (a redrawn rectangle costs its own area)."""
+        import cv2
+
+        h, w = pixels.shape[:2]
+        up, down = _additions(self.key, width, height)
+        up, down = up[y0 : y0 + h, x0 : x0 + w], down[y0 : y0 + h, x0 : x0 + w]
+        if not pixels.flags.c_contiguous:
+            pixels[:] = cv2.subtract(cv2.add(pixels, up), down)
+            return pixels
+        cv2.add(pixels, up, dst=pixels)
+        cv2.subtract(pixels, down, dst=pixels)
+        return pixels
+
 
 def _high_pass(gray: np.ndarray) -> np.ndarray:
     import cv2
