@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from avatar.expression import basis_weights, gaze_shift, head_pose
+from avatar.expression import HEAD_PARAMS, basis_weights, gaze_shift, head_pose
+from avatar.params import PARAM_INDEX
 from avatar.params import neutral as params_neutral
 from avatar.render import Renderer
 
@@ -32,6 +33,10 @@ _MARGIN_PX = 2
 # Sub-pixel drift the eye cannot see on a 720p call picture; idle breathing moves the head about
 # this much per frame, so most idle frames need no drawing at all.
 STILL_PX = 0.25
+# The head's own slow drift (sway, breathing), while nothing else moves, is drawn when it has moved the
+# face this much: half a pixel of a 720p picture, which a meeting app then scales down and compresses.
+HEAD_STILL_PX = 0.5
+_HEAD = np.array([PARAM_INDEX[name] for name in HEAD_PARAMS])
 
 
 class _WaitOutsideInterpreter:
@@ -103,20 +108,28 @@ class FrameCache:
     Set up before the renderer draws anything else: the cached picture is its first frame.
     """
 
-    def __init__(self, renderer: Renderer, still_px: float = STILL_PX,
+    def __init__(self, renderer: Renderer, still_px: float = STILL_PX, head_still_px: float | None = None,
                  finish: Callable[[np.ndarray, int, int], None] | None = None) -> None:
         self.renderer = renderer
         self.still_px = float(still_px)
+        # the same share of the face at any size (a 360p call picture gets a quarter pixel), never finer than still_px
+        self.head_still_px = float(head_still_px) if head_still_px is not None else \
+            max(self.still_px, HEAD_STILL_PX * renderer.height / 720)
         # a per-pixel step every frame gets (an invisible mark): done once on the cached picture and
         # then on each redrawn rectangle only, `finish(pixels, x0, y0)` in place
         self._finish = finish
         rig = renderer.rig
         self.width, self.height = renderer.width, renderer.height
         moves = (rig.head_weight > 0) | (np.abs(rig.deltas).max(axis=(0, 2)) > 0)
+        eyes = np.concatenate([np.full(len(t), True) for t in rig.eye_triangles]) if rig.eye_triangles else \
+            np.zeros(0, bool)
         triangles = np.concatenate([rig.face_triangles, rig.interior_triangles, *rig.eye_triangles]).astype(np.int64)
-        moving_triangles = triangles[moves[triangles].any(axis=1)]
+        is_eye = np.concatenate([np.zeros(len(rig.face_triangles) + len(rig.interior_triangles), bool), eyes])
+        moving = moves[triangles].any(axis=1)
         # every vertex of a moving triangle bounds the redraw, fixed ones included
-        self._vertices = np.unique(moving_triangles)
+        self._vertices, local = np.unique(triangles[moving], return_inverse=True)
+        self._triangles = local.reshape(-1, 3)  # the moving triangles, as indices into `_vertices`
+        self._eye_triangles = is_eye[moving]  # drawn by the eye shader: they change with the gaze too
         self._rest = rig.positions[self._vertices].astype(np.float64)
         # one (bases, vertices * 3) matrix: the blendshapes' sum is a matrix-vector product
         self._deltas = rig.deltas[:, self._vertices].astype(np.float64).reshape(len(rig.deltas), -1)
@@ -129,28 +142,38 @@ class FrameCache:
         self._face_width_px, self._face_height_px = rig.face_width_px, rig.face_height_px
 
         neutral = params_neutral()
-        self._background = renderer.render(neutral)
+        # the picture as last drawn (marked, no overlays); the framebuffer holds the same outside
+        # what is drawn next, so a frame redraws only where its moving triangles were or are now
+        self._picture = renderer.render(neutral)
         if finish is not None:
-            finish(self._background, 0, 0)
-        self._background.setflags(write=False)
-        self._background_box = self._box(self._pixels(neutral))
-        self.last_region = self._background_box  # the rectangle the last frame drew
-        # where the last frame may differ from the one drawn before it (its rectangle and the one before)
-        self.last_change = self._background_box
-        self._last_pixels: np.ndarray | None = None
-        self._checked: tuple[np.ndarray, np.ndarray] | None = None  # (params, pixels) of the last `changed`
-        self._last_gaze: np.ndarray | None = None
+            finish(self._picture, 0, 0)
+        self._drawn = neutral.astype(np.float32)  # the parameters the picture shows
+        self._last_pixels = self._pixels(neutral)
+        self._last_gaze = self._gaze(neutral)
+        self._background_box = self._box(self._last_pixels)
+        self.last_region = self._background_box  # the rectangle the last frame drew (outside it: the one before)
+        self._planned: tuple[np.ndarray, np.ndarray] | None = None  # (params, pixels) of the last `changed`
         self.stats = CacheStats()
         self._wait = _WaitOutsideInterpreter()
 
     def _pixels(self, params: np.ndarray) -> np.ndarray:
         """Where the moving triangles' vertices land in the frame, as the vertex shader places them."""
+        return self._posed(self._shaped(params), params)
+
+    def _shaped(self, params: np.ndarray) -> np.ndarray:
+        """The moving vertices with the blendshapes of `params` (the head's pose does not enter)."""
         weights = basis_weights(params).astype(np.float64)
-        p = self._rest + (weights[: len(self._deltas)] @ self._deltas).reshape(self._rest.shape)
+        return self._rest + (weights[: len(self._deltas)] @ self._deltas).reshape(self._rest.shape)
+
+    def _posed(self, p: np.ndarray, params: np.ndarray) -> np.ndarray:
+        """Shaped vertices `p` in the frame, with the head's pose of `params`."""
         rot, shift, scale = head_pose(params, self._face_width_px, self._face_height_px)
         posed = (p - self._pivot) @ np.asarray(rot, np.float64).T * scale + self._pivot + np.asarray(shift, np.float64)
         p = p + self._head * (posed - p)
         return (p[:, :2] - self._origin) * self._scale
+
+    def _gaze(self, params: np.ndarray) -> np.ndarray:
+        return gaze_shift(params, self._iris_radius) * self._scale
 
     def _box(self, pixels: np.ndarray) -> Region:
         low = np.floor(pixels.min(axis=0)).astype(int) - _MARGIN_PX
@@ -162,36 +185,59 @@ class FrameCache:
         return Region(min(a.x0, b.x0), min(a.y0, b.y0), max(a.x1, b.x1), max(a.y1, b.y1))
 
     def region(self, params: np.ndarray) -> Region:
-        """The rectangle a frame for `params` redraws: the moving triangles now and in the cached picture."""
+        """The rectangle the head covers for `params` and in the cached picture (neutral)."""
         return self._union(self._box(self._pixels(params)), self._background_box)
 
     def changed(self, params: np.ndarray) -> bool:
-        """Whether a frame for `params` would differ visibly from the last one drawn (True before the first)."""
-        if self._last_pixels is None:
+        """Whether a frame for `params` would differ visibly from the last one drawn.
+
+        Visibly: a moving vertex (or an iris) lands `still_px` or more from where it was drawn. The
+        head's own drift (breathing, sway) is let add up to `head_still_px` first, when nothing
+        else moved: a face that is redrawn anyway (the mouth, the lids, the eyes) is drawn with the
+        head where it is, so blinks and gaze shifts are never held back.
+        """
+        params = np.asarray(params, np.float32)
+        shaped = self._shaped(params)
+        moved = self._posed(shaped, params)
+        self._planned = (params.copy(), moved)  # `render` of the same params reuses them
+        gaze_moved = np.abs(self._gaze(params) - self._last_gaze).max() >= self.still_px
+        if np.abs(moved - self._last_pixels).max() < self.still_px and not gaze_moved:
+            return False
+        held = params.copy()
+        held[_HEAD] = self._drawn[_HEAD]
+        held_pixels = self._posed(shaped, held)  # the face as it is now, the head as it was drawn
+        if gaze_moved or np.abs(held_pixels - self._last_pixels).max() >= self.still_px:
             return True
-        pixels = self._pixels(params)
-        self._checked = (params.copy(), pixels)  # `render` of the same params reuses them
-        gaze = gaze_shift(params, self._iris_radius) * self._scale
-        return bool(np.abs(pixels - self._last_pixels).max() >= self.still_px
-                    or np.abs(gaze - self._last_gaze).max() >= self.still_px)
+        return bool(np.abs(moved - held_pixels).max() >= self.head_still_px)
 
     def render(self, params: np.ndarray) -> np.ndarray:
-        """The frame for `params`: a new (height, width, 3) uint8 RGB array, the caller's to keep or draw on."""
-        checked, self._checked = self._checked, None
-        reuse = checked is not None and np.array_equal(checked[0], params)
-        pixels = checked[1] if reuse else self._pixels(params)
-        box = self._union(self._box(pixels), self._background_box)
-        frame = self._background.copy()
-        self._draw(params, box, frame)
-        self._last_pixels, self._last_gaze = pixels, gaze_shift(params, self._iris_radius) * self._scale
-        self.last_change = self._union(box, self.last_region)
+        """The frame for `params` exactly: a new (height, width, 3) uint8 RGB array, the caller's to keep or draw on.
+
+        Only the triangles whose vertices moved since the last frame drawn (where they were and
+        where they are now), and the eyes when the gaze changed, are drawn again.
+        """
+        params = np.asarray(params, np.float32)
+        planned, self._planned = self._planned, None
+        reuse = planned is not None and np.array_equal(planned[0], params)
+        pixels = planned[1] if reuse else self._pixels(params)
+        gaze = self._gaze(params)
+        damaged = np.any(pixels != self._last_pixels, axis=1)[self._triangles].any(axis=1)
+        if not np.array_equal(gaze, self._last_gaze):
+            damaged |= self._eye_triangles
+        if damaged.any():
+            corners = self._triangles[damaged].reshape(-1)
+            box = self._union(self._box(pixels[corners]), self._box(self._last_pixels[corners]))
+            self._draw(params, box)
+        else:
+            box = Region(0, 0, 0, 0)
+        self._drawn, self._last_pixels, self._last_gaze = params.copy(), pixels, gaze
         self.last_region = box
         self.stats.drawn += 1
         self.stats.pixels_drawn += box.area_px
-        return frame
+        return self._picture.copy()
 
-    def _draw(self, params: np.ndarray, box: Region, frame: np.ndarray) -> None:
-        """Draw `params` inside `box` only and read that rectangle into `frame`."""
+    def _draw(self, params: np.ndarray, box: Region) -> None:
+        """Draw `params` inside `box` only and read that rectangle into the picture."""
         r = self.renderer
         w, h = box.x1 - box.x0, box.y1 - box.y0
         if w <= 0 or h <= 0:
@@ -208,7 +254,7 @@ class FrameCache:
         r.fbo.read_into(patch, viewport=(box.x0, box.y0, w, h), components=3, alignment=1)
         if self._finish is not None:
             self._finish(patch, box.x0, box.y0)
-        frame[box.y0 : box.y1, box.x0 : box.x1] = patch
+        self._picture[box.y0 : box.y1, box.x0 : box.x1] = patch
 
     def release(self) -> None:
         """Release the renderer."""

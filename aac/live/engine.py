@@ -24,6 +24,7 @@ import numpy as np
 from aac.live.face import LiveFace, SpokenPart
 from aac.live.frames import LiveFrames
 from aac.live.overlays import OverlaySettings, OverlayState
+from aac.live.pacing import FramePacer
 from aac.live.player import ClockPlayer, Segment
 from aac.live.video_outputs import Mp4Recorder, OutputStatus, VideoOutput
 from aac.provenance.audio_mark import mark_audio
@@ -299,13 +300,14 @@ class LiveEngine:
 
     def _render_frames(self, frames: LiveFrames) -> None:
         fps = self.settings.fps
+        pacer = FramePacer(fps)  # frames start early by what drawing one takes, to reach the camera on time
         last_index = -1
         frame = None
         while self._running:
             t = self.player.position_s()
-            index = int(t * fps)
+            index = int((t + pacer.ahead_s) * fps)
             if index <= last_index:
-                time.sleep(max(0.0005, (last_index + 1) / fps - t))
+                time.sleep(max(0.0005, (last_index + 1) / fps - pacer.ahead_s - t))
                 continue
             missed = index - last_index - 1
             if last_index >= 0 and missed > 0:
@@ -314,6 +316,8 @@ class LiveEngine:
             t_frame = index / fps
             params = self.face.params(t_frame)
             state = OverlayState(caption=self.face.caption(t_frame), typing=self._typing, time_s=t_frame)
+            if not frames.will_draw(params, state):  # the previous frame again: sent at its time, not early
+                time.sleep(max(0.0, t_frame - self.player.position_s()))
             # the previous frame object again when nothing visible changed: outputs reuse their work on it
             frame, new = frames.frame(params, state)
             self.stats.redrawn += new
@@ -328,3 +332,5 @@ class LiveEngine:
                 out.send(frame)
             self.stats.rendered += 1
             last_index = index
+            if new:
+                pacer.drawn(self.player.position_s() - t)

@@ -47,23 +47,34 @@ class LiveFrames:
         self.overlays = overlays
         self._frame: Frame | None = None
         self._key: tuple | None = None
-        self._region: Region | None = None  # what the previous frame drew of the face
         self._overlay_rects: list[Region] = []  # where the overlays of `_key` change the picture
+        self._decided: tuple | None = None  # (params, overlay key, draws) of the last `will_draw`
         self.reused = 0
+
+    def will_draw(self, params: np.ndarray, state: OverlayState) -> bool:
+        """Whether `frame(params, state)` draws a new frame (False: it gives the previous one again)."""
+        key = overlay_key(state, self.overlays)
+        draws = self._frame is None or key != self._key or self.cache.changed(params)
+        self._decided = (params, key, draws)  # `frame` of the same params and overlays decides no more
+        return draws
 
     def frame(self, params: np.ndarray, state: OverlayState) -> tuple[np.ndarray, bool]:
         """The frame to show for `params` with the overlays of `state`; False when it is the previous one."""
         key = overlay_key(state, self.overlays)
-        if self._frame is not None and key == self._key and not self.cache.changed(params):
+        decided, self._decided = self._decided, None
+        if decided is not None and decided[0] is params and decided[1] == key:
+            draws = decided[2]
+        else:
+            draws = self._frame is None or key != self._key or self.cache.changed(params)
+        if not draws:
             self.reused += 1
             return self._frame, False
         frame = as_frame(self.cache.render(params))  # marked, when there is a marker
         region = self.cache.last_region
-        # where this frame may differ from the previous one: the face's rectangles, now and before...
-        changes = [self.cache.last_change]
-        if key == self._key and self._frame is not None and not any(
-                _overlap(r, region) or _overlap(r, self._region) for r in self._overlay_rects):
-            # the same overlays over the same (fixed) background as last time: copy them over
+        # where this frame may differ from the previous one: where the face was redrawn...
+        changes = [region]
+        if key == self._key and self._frame is not None and not any(_overlap(r, region) for r in self._overlay_rects):
+            # the same overlays over the same picture as last time (the face was redrawn elsewhere): copy them over
             for r in self._overlay_rects:
                 frame[r.y0 : r.y1, r.x0 : r.x1] = self._frame[r.y0 : r.y1, r.x0 : r.x1]
         elif key != self._key:
@@ -78,7 +89,7 @@ class LiveFrames:
             draw(frame, state, self.overlays)
         if self._frame is not None:
             frame.changed_from(self._frame, changes)
-        self._frame, self._key, self._region = frame, key, region
+        self._frame, self._key = frame, key
         return frame, True
 
     def release(self) -> None:
