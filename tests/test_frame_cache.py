@@ -216,3 +216,26 @@ def test_live_frames_with_captions_are_the_full_render_with_its_overlays(rendere
         reference = draw(full.render(params), state, OverlaySettings())
         # a new frame is the full render with its overlays; a still one is the previous frame again
         assert psnr_db(shown, reference) >= (DRAWN_PSNR_DB if new else SHOWN_PSNR_DB), f"frame {i}"
+
+
+def test_marked_live_frames_and_their_i420_are_the_whole_frames(renderers):
+    """The mark put on the cached picture and on each redrawn rectangle gives the pixels of marking the
+    whole frame, and each frame's I420, made only where it changed, those of converting it whole."""
+    import cv2
+
+    from aac.live.frame_formats import i420
+    from aac.live.overlays import draw
+    from aac.provenance.frame_mark import FrameMarker
+
+    full, cached = renderers
+    marker = FrameMarker()
+    frames = LiveFrames(cached, OverlaySettings(), marker=marker)
+    words = ["Papa", "bought", "a", "blue", "boat"]
+    for i, params in enumerate(_sequence("speech")[:40]):
+        state = OverlayState(caption=" ".join(words[: 1 + i // 8]), typing=10 <= i < 16, time_s=i / FPS)
+        shown, new = frames.frame(params, state)
+        planes = i420(shown)
+        if new:
+            reference = draw(marker.mark(full.render(params)), state, OverlaySettings())
+            assert psnr_db(shown, reference) >= DRAWN_PSNR_DB, f"frame {i}"  # identical here (llvmpipe)
+        assert np.array_equal(planes, cv2.cvtColor(np.ascontiguousarray(shown), cv2.COLOR_RGB2YUV_I420)), f"frame {i}"

@@ -56,3 +56,21 @@ def test_the_recording_takes_the_planes_and_keeps_the_colours(tmp_path):
     error = np.abs(decoded[5].astype(int) - _picture()).mean()
     assert error < 6, f"colours changed by {error:.1f} levels on average"
 
+
+
+def test_a_frame_that_knows_where_it_changed_converts_only_there_and_exactly():
+    before = as_frame(_picture())
+    planes = i420(before)
+    after = _picture()
+    after[5:20, 7:30] = 200  # odd edges: widened to whole 2x2 chroma blocks
+    after[40:47, 60:63] = 17
+    after = as_frame(after)
+
+    class Rect:
+        def __init__(self, x0, y0, x1, y1):
+            self.x0, self.y0, self.x1, self.y1 = x0, y0, x1, y1
+
+    after.changed_from(before, [Rect(7, 5, 30, 20), Rect(60, 40, 63, 47)])
+    converted = i420(after)
+    assert np.array_equal(converted, i420(np.asarray(after).copy()))
+    assert i420(before) is planes and after._base is None  # no chain of frames is kept
