@@ -1,7 +1,7 @@
 """Speech ready before Speak: the text being composed is synthesized in the background.
 
 While the user composes, the app reports the text at each pause (a word completed, a
-suggestion taken). A worker thread of the lowest priority synthesizes its sentences into a
+suggestion taken). A worker thread of lower priority synthesizes its sentences into a
 cache keyed by voice, settings and sentence text. Pressing Speak then plays what is ready at
 once and synthesizes only what is not. Sentences are the unit, so an edit at the end of a
 long message keeps the earlier sentences prepared; a newer text supersedes an older one
@@ -18,13 +18,17 @@ from collections.abc import Iterator
 from speech.utterance import Utterance
 from speech.voice import Voice
 
-_LOWEST_PRIORITY = 19
+# Nice 5, not 19: the worker holds Python's interpreter lock between its synthesis calls, and at
+# nice 19 on a busy machine it was preempted while holding it, so the audio and render threads
+# stood still. Longest such stall seen by an in-process probe (bench live --busy-cores 1, two runs
+# each): 91 and 306 ms at nice 19, 44 and 99 ms at nice 0, 38 and 35 ms at nice 5.
+_BACKGROUND_NICE = 5
 
 
 def _lower_this_thread() -> None:
     # On Linux a thread is a task with its own nice value: the renderer keeps its priority.
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _LOWEST_PRIORITY)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _BACKGROUND_NICE)
     except (AttributeError, OSError):
         pass
 
