@@ -1,19 +1,20 @@
-"""A cheaper frame: redraw only what moves, over a cached background, and not at all when nothing moved.
+"""A cheaper frame: redraw only what moved, over the picture as last drawn, and not at all when nothing moved.
 
 The rig's mesh covers the whole picture, but most of it (background, shoulders) is fixed: only
 triangles with a vertex that follows the head or a blendshape can change. `FrameCache` renders the
-whole picture once, then per frame draws and reads back only the rectangle those triangles cover
-(where they are now and where they were in the cached picture), with the GL scissor, at the output
-size itself (the size the meeting app is sent), and pastes it into a copy of the cached picture.
-Inside the rectangle every triangle is drawn as in a full render, and outside it only fixed
-triangles lie, so the frame equals the full render.
+whole picture once and keeps it as last drawn; per frame it draws and reads back only the rectangle
+of the triangles whose vertices moved since the last frame drawn (where they were and where they
+are now; the eyes too when the gaze changed), with the GL scissor, at the output size itself (the
+size the meeting app is sent), and pastes it into the kept picture. The framebuffer outside the
+scissor keeps the last drawn picture too. Inside the rectangle every triangle is drawn as in a
+full render, and outside it no triangle changed, so the frame equals the full render.
 
 `changed(params)` tells whether a frame's moving vertices (and irises) would land `still_px` or
-more from where they were last drawn: when not, the caller shows its previous frame again and
-skips its own work for it too (overlays, conversions). The difference from a full render is then
-below `still_px` of displacement; `tests/test_frame_cache.py` states the PSNR it keeps.
+more from where they were last drawn (the head's drift alone: `head_still_px`): when not, the
+caller shows its previous frame again and skips its own work for it too (overlays, conversions).
+The difference from a full render is then below that displacement; `tests/test_frame_cache.py`
+states the PSNR it keeps.
 """
-
 from __future__ import annotations
 
 import ctypes
