@@ -105,14 +105,19 @@ def test_a_banked_phrase_plays_its_recording_with_lips_from_its_audio(engine, vo
     assert len(heard) == len(kept) and np.corrcoef(heard, marked)[0, 1] > 0.999  # the recording, not a voice
     assert engine.parts[0].motion.source == "audio" and engine.parts[0].text == "good to see you again"
     # its lips worked out ahead are the audio path's own: the same as the model gives on the recording now
-    # (from the recording as the engine read it: what is heard also carries the voice's AI mark)
+    # (from the recording as the engine read it: what is heard also carries the voice's AI mark),
+    # sharpened by the message's text read in the voice's language
     from aac.live.recording import recording_utterance
     from avatar.motion.speech_motion import speech_motion
+    from speech.text_visemes import text_visemes
     from speech.utterance import Utterance
 
     unmarked = recording_utterance((store.profile_dir("default") / entry.file).read_bytes(), "x", rate).audio
-    fresh = speech_motion(Utterance("x", unmarked, rate, "recording"), FPS)
+    fresh = speech_motion(Utterance("x", unmarked, rate, "recording"), FPS,
+                          text_visemes=text_visemes("good to see you again", "en-us"))
     assert np.allclose(engine.parts[0].motion.visemes, fresh.visemes, atol=1e-5)
+    audio_only = speech_motion(Utterance("x", unmarked, rate, "recording"), FPS)
+    assert not np.allclose(engine.parts[0].motion.visemes, audio_only.visemes, atol=1e-3)
     assert not engine.status().problems
 
     (gap_start, gap_end), = quiet_stretches(kept, rate)  # the pause between the two parts

@@ -257,7 +257,8 @@ class LiveEngine:
                     # a banked recording brings its lips already worked out from its audio (meta "lipsync",
                     # see aac.bank), so it starts playing as soon as a prepared sentence would
                     motion = speech_motion(utterance, self.settings.fps, seed=controls.seed + message.id,
-                                           head_amount=head, lipsync=utterance.meta.get("lipsync"))
+                                           head_amount=head, lipsync=utterance.meta.get("lipsync"),
+                                           text_visemes=self._text_visemes(utterance))
                     part = SpokenPart(motion, utterance.text, utterance.words, message.emotion, message.intensity)
                     # The voice's AI mark, one pattern over the message's sentences (they play back to back).
                     # A banked clip comes marked from 0 s already (aac.bank makes it ready ahead of Speak).
@@ -274,6 +275,15 @@ class LiveEngine:
                 self._current_id = 0
                 self._unfinished -= 1
             _release_free_memory()
+
+    def _text_visemes(self, utterance) -> list[str] | None:
+        """What an utterance without phone timing says (a banked clip, a system voice), for the lips
+        to follow: espeak-ng reads the text in the voice's language (about 10 ms a sentence)."""
+        if utterance.has_timing or not utterance.text.strip():
+            return None
+        from speech.text_visemes import text_visemes
+
+        return text_visemes(utterance.text, getattr(getattr(self.voice, "info", None), "language", "") or "en-us")
 
     def _placer(self, message_id: int, part: SpokenPart):
         def place(segment: Segment) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from avatar.lipsync.model import LipsyncFrames, LipsyncModel
+from avatar.lipsync.model import LipsyncModel, join_frames
 from avatar.lipsync.text_align import align, viseme_sequence
 from avatar.motion.rhubarb import SHAPES, cues_from_shapes, rhubarb_json, shapes_from_visemes
 from speech.visemes import VISEMES
@@ -68,17 +68,13 @@ def mouth_cues_streamed(
     """Cues for audio arriving in blocks (a long file read piece by piece): only the 100 fps
     model output is kept, about 6 MB an hour, never the audio."""
     stream = model.stream(sample_rate_hz)
-    probs, openness = [], []
+    parts = []
     samples = 0
     for block in blocks:
         samples += len(block)
-        out = stream.push(block)
-        probs.append(out.probs)
-        openness.append(out.openness)
-    out = stream.flush()
-    probs.append(out.probs)
-    openness.append(out.openness)
-    frames = LipsyncFrames(np.concatenate(probs), np.concatenate(openness))
+        parts.append(stream.push(block))
+    parts.append(stream.flush())
+    frames = join_frames(parts)
     duration_s = samples / sample_rate_hz
     if text_visemes:
         path = align(frames.probs, viseme_sequence(text_visemes))

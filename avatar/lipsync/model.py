@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from avatar.lipsync.closures import closure_frames, frame_loudness_db
 from avatar.lipsync.features import FPS, N_MELS, SAMPLE_RATE_HZ, log_mel
 from avatar.lipsync.resample import StreamResampler
 from avatar.motion.errors import MotionError
@@ -32,29 +33,62 @@ CLOSURE_BIAS = 1.2
 
 @dataclass(frozen=True)
 class LipsyncFrames:
-    """Model output at 100 fps: viseme probabilities (frames x 15) and mouth openness 0..1."""
+    """Model output at 100 fps: viseme probabilities (frames x 15) and mouth openness 0..1, and
+    the sound's loudness in dB per frame (for the closure rule; None when not known)."""
 
     probs: np.ndarray
     openness: np.ndarray
     start_frame: int = 0
     fps: float = FPS
+    loudness_db: np.ndarray | None = None
 
     @property
     def n_frames(self) -> int:
         return int(self.probs.shape[0])
 
-    def shapes(self, closure_bias: float = CLOSURE_BIAS) -> np.ndarray:
-        """Most likely Rhubarb shape (index into rhubarb.SHAPES) of each frame."""
+    def shapes(self, closure_bias: float = CLOSURE_BIAS, closures: bool = True) -> np.ndarray:
+        """Most likely Rhubarb shape (index into rhubarb.SHAPES) of each frame; with `closures`,
+        closed lips (shape A) also where avatar.lipsync.closures finds a p, b or m."""
         by_shape = np.zeros((self.n_frames, int(VISEME_SHAPE_INDEX.max()) + 1), dtype=np.float32)
         np.add.at(by_shape.T, VISEME_SHAPE_INDEX, self.probs.T)
         by_shape[:, 0] *= closure_bias  # shape A, closed lips
-        return by_shape.argmax(axis=1)
+        out = by_shape.argmax(axis=1)
+        if closures:
+            out[closure_frames(self.probs, out == 0, self.loudness_db)] = 0
+        return out
 
-    def visemes(self, closure_bias: float = CLOSURE_BIAS) -> np.ndarray:
-        """Most likely viseme (index into speech.visemes.VISEMES) of each frame."""
+    def visemes(self, closure_bias: float = CLOSURE_BIAS, closures: bool = True) -> np.ndarray:
+        """Most likely viseme (index into speech.visemes.VISEMES) of each frame; with `closures`,
+        p/b/m (PP) also where avatar.lipsync.closures finds one."""
         p = self.probs.copy()
         p[:, _PP] *= closure_bias
-        return p.argmax(axis=1)
+        out = p.argmax(axis=1)
+        if closures:
+            out[closure_frames(self.probs, out == _PP, self.loudness_db)] = _PP
+        return out
+
+    def with_closures(self, closure_bias: float = CLOSURE_BIAS) -> LipsyncFrames:
+        """The same frames with the closure rule's closures written into the probabilities (all on
+        p/b/m there), for callers that blend visemes rather than pick one (the live mouth)."""
+        p = self.probs.copy()
+        p[:, _PP] *= closure_bias
+        add = closure_frames(self.probs, p.argmax(axis=1) == _PP, self.loudness_db)
+        if not add.any():
+            return self
+        probs = self.probs.copy()
+        probs[add] = 0.0
+        probs[add, _PP] = 1.0
+        return LipsyncFrames(probs, self.openness, self.start_frame, self.fps, self.loudness_db)
+
+
+def join_frames(parts: list[LipsyncFrames]) -> LipsyncFrames:
+    """Consecutive pieces of one stream's output as one."""
+    loud = [p.loudness_db for p in parts]
+    return LipsyncFrames(
+        np.concatenate([p.probs for p in parts]), np.concatenate([p.openness for p in parts]),
+        parts[0].start_frame if parts else 0, FPS,
+        None if any(x is None for x in loud) else np.concatenate(loud),
+    )
 
 
 class LipsyncModel:
@@ -90,9 +124,7 @@ class LipsyncModel:
         step = int(sample_rate_hz) * 30
         parts = [s.push(audio[i : i + step]) for i in range(0, len(audio), step)]
         parts.append(s.flush())
-        return LipsyncFrames(
-            np.concatenate([p.probs for p in parts]), np.concatenate([p.openness for p in parts])
-        )
+        return join_frames(parts)
 
     def _run(self, feats: np.ndarray, state: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         probs, openness, new_state = self.session.run(
@@ -115,11 +147,14 @@ class LipsyncStream:
         self._fed = 0  # feature frames given to the network
         self._emitted = 0  # output frames returned
         self._samples_16k = 0
+        self._loudness = np.zeros(0, np.float32)  # of frames fed but not yet answered for
 
     def _feed(self, feats: np.ndarray) -> LipsyncFrames:
         start = self._emitted
         if feats.shape[0] == 0:
-            return LipsyncFrames(np.zeros((0, 15), np.float32), np.zeros(0, np.float32), start)
+            return LipsyncFrames(np.zeros((0, 15), np.float32), np.zeros(0, np.float32), start,
+                                 loudness_db=np.zeros(0, np.float32))
+        self._loudness = np.concatenate([self._loudness, frame_loudness_db(feats)])
         x = np.concatenate([self._history, feats])
         probs, openness, self._state = self.model._run(x, self._state)
         self._history = x[-self.model.history_frames :]
@@ -129,7 +164,9 @@ class LipsyncStream:
         skip = max(0, self.model.delay_frames - first)
         probs, openness = probs[skip:], openness[skip:]
         self._emitted += probs.shape[0]
-        return LipsyncFrames(probs, openness, start)
+        # output frame i answers for feature frame i: its loudness goes with it
+        loud, self._loudness = self._loudness[: probs.shape[0]], self._loudness[probs.shape[0] :]
+        return LipsyncFrames(probs, openness, start, loudness_db=loud)
 
     def push(self, chunk: np.ndarray) -> LipsyncFrames:
         """Add audio (mono float32 at the stream's rate); return the newly decided frames."""
@@ -147,7 +184,8 @@ class LipsyncStream:
         feats, self._mel_tail = log_mel(np.concatenate([x, pad]), self._mel_tail)
         out = self._feed(feats)
         keep = max(0, total - out.start_frame)
-        return LipsyncFrames(out.probs[:keep], out.openness[:keep], out.start_frame)
+        loud = out.loudness_db[:keep] if out.loudness_db is not None else None
+        return LipsyncFrames(out.probs[:keep], out.openness[:keep], out.start_frame, loudness_db=loud)
 
 
 @lru_cache(maxsize=1)

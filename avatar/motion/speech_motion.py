@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from avatar.lipsync.model import LipsyncFrames, LipsyncModel, default_model
+from avatar.lipsync.text_sharpen import sharpen
 from avatar.motion import coarticulation
 from avatar.motion.mouth import mouth_params
 from avatar.motion.prosody import analyse, jaw_scale, speech_gestures
@@ -72,11 +74,13 @@ def speech_motion(
     lipsync: LipsyncModel | None = None,
     start_s: float = 0.0,
     prefer_audio: bool = False,
+    text_visemes: Sequence[str] | None = None,
 ) -> SpeechMotion:
     """Mouth and gestures for one utterance.
 
     Phone timing from the voice drives the mouth when the utterance has it; otherwise (or
-    with `prefer_audio`) the audio-to-viseme model does, loaded on first use.
+    with `prefer_audio`) the audio-to-viseme model does, loaded on first use, sharpened by
+    `text_visemes` (what the utterance says, its visemes in order; speech.text_visemes) when given.
     """
     n = frames_for(utt.duration_s, fps)
     times = np.arange(n) / fps
@@ -87,7 +91,11 @@ def speech_motion(
         source = "phones"
     else:
         model = lipsync if lipsync is not None else default_model()
+        # closed lips for every p, b and m the closure rule finds, not only where the model is sure
         out = model.predict(utt.audio, utt.sample_rate_hz)
+        if text_visemes:
+            out = sharpen(out, text_visemes)
+        out = out.with_closures()
         weights, openness = visemes_from_model(out, fps, n)
         mouth = mouth_params(weights)
         # the openness head is the better judge of how far the jaw drops
