@@ -5,8 +5,8 @@
 
 Training voices: espeak-ng (7 English accents x its non-Klatt variants, and 20 other
 languages speaking their own frequent words), flite slt, kal16 and kal (8 kHz), Piper's joe,
-and Kokoro's English, Spanish, French, Italian, Portuguese and Hindi voices where `aac-avatar
-setup kokoro` has been run; each at random speaking rates and pitches. Voices held out for
+and all of Kokoro's voices (9 languages) where `aac-avatar setup kokoro` has been run;
+each at random speaking rates and pitches. Voices held out for
 evaluation (never written here): every festival voice, flite awb and rms, espeak-ng's Klatt
 variant family, and MBROLA (never trained on, by rule). A quarter of the utterances go
 through a call codec (Opus 16-32 kbps or AAC 24-48 kbps, ffmpeg) as stored; rooms, breaths
@@ -44,13 +44,9 @@ WORLD_LANGUAGES = {
     "sv": "sv", "tr": "tr", "cs": "cs", "hi": "hi", "id": "id", "fi": "fi", "hu": "hu", "ro": "ro",
     "el": "el", "da": "da", "uk": "uk", "vi": "vi",
 }
-# Kokoro voices by language (wordfreq code; "en" speaks the English sentences)
-KOKORO_VOICES = {
-    "af_heart": "en", "af_bella": "en", "af_nicole": "en", "af_sarah": "en", "af_sky": "en", "am_adam": "en",
-    "am_michael": "en", "am_eric": "en", "am_onyx": "en", "am_puck": "en", "bf_emma": "en", "bf_isabella": "en",
-    "bm_george": "en", "bm_lewis": "en", "bm_daniel": "en", "ef_dora": "es", "em_alex": "es", "ff_siwis": "fr",
-    "if_sara": "it", "im_nicola": "it", "pf_dora": "pt", "pm_alex": "pt", "hf_alpha": "hi", "hm_omega": "hi",
-}
+# Kokoro's language letter (the voice name's first) -> wordfreq language; "en" speaks the English
+# sentences. Every voice set up here is used (all 54 after `aac-avatar setup kokoro`).
+KOKORO_LANGUAGES = {"a": "en", "b": "en", "e": "es", "f": "fr", "h": "hi", "i": "it", "j": "ja", "p": "pt", "z": "zh"}
 FAMILIES = ("espeak", "espeak-world", "flite", "piper", "kokoro")
 EVERYDAY = """Yes please. No thank you. I need a drink of water. Can we stop for a minute?
 I don't understand, could you say it again? I love you too. What time is it?
@@ -199,6 +195,43 @@ def main() -> int:
                 _record(flite_utterance(text(), name, prosody), store, rng)
             _save(args.out, f"flite-{name}", store)
 
+    if "kokoro" in args.families:
+        from speech.kokoro_setup import is_set_up
+
+        if not is_set_up():
+            print("kokoro: skipped (run `aac-avatar setup kokoro` first)", flush=True)
+        else:
+            import functools
+
+            import speech.kokoro
+            from speech.kokoro import list_kokoro_voices
+
+            # one model session for all 54 voices (each voice is only a style vector): loading it
+            # again per voice would cost more than the voice's sentences
+            speech.kokoro.load_kokoro_model = functools.lru_cache(maxsize=1)(speech.kokoro.load_kokoro_model)
+            rng, text = family_rng("kokoro"), texter("kokoro")
+            per_voice = count(1)  # 54 voices: each briefly (Kokoro is the slowest voice to make)
+            by_language: dict[str, list[str]] = {}
+            for info in list_kokoro_voices():
+                by_language.setdefault(info.name[:1], []).append(info.name)
+            # one file per language: slow to make, so training can take each as it lands
+            for letter, names in sorted(by_language.items()):
+                store = {"audio": [], "labels": [], "voice": []}
+                lang = KOKORO_LANGUAGES.get(letter, "en")
+                for name in names:
+                    voice = get_voice(f"kokoro:{name}", VoiceSettings(rate=float(rng.uniform(0.85, 1.25))))
+                    for _ in range(per_voice):
+                        said = text() if lang == "en" else world_text(lang, rng)
+                        try:
+                            _record(voice.synthesize(said), store, rng)
+                        except Exception as exc:  # noqa: BLE001 - one odd sentence must not lose the family
+                            print(f"  kokoro:{name}: skipped one utterance ({type(exc).__name__}: {exc})",
+                                  flush=True)
+                    voice.close()
+                    print(f"  kokoro:{name} done, {time.time() - started:.0f} s", flush=True)
+                if store["audio"]:
+                    _save(args.out, f"kokoro-{letter}", store)
+
     if "piper" in args.families:
         rng, text = family_rng("piper"), texter("piper")
         piper = PiperAligned()
@@ -207,23 +240,6 @@ def main() -> int:
             _record(piper.utterance(text(), Prosody(float(rng.uniform(0.8, 1.3)))), store, rng)
         _save(args.out, "piper-joe", store)
 
-    if "kokoro" in args.families:
-        from speech.kokoro_setup import is_set_up
-
-        if not is_set_up():
-            print("kokoro: skipped (run `aac-avatar setup kokoro` first)", flush=True)
-        else:
-            rng, text = family_rng("kokoro"), texter("kokoro")
-            store = {"audio": [], "labels": [], "voice": []}
-            per_voice = count(3)
-            for name, lang in KOKORO_VOICES.items():
-                voice = get_voice(f"kokoro:{name}", VoiceSettings(rate=float(rng.uniform(0.85, 1.25))))
-                for _ in range(per_voice):
-                    said = text() if lang == "en" else world_text(lang, rng)
-                    _record(voice.synthesize(said), store, rng)
-                voice.close()
-                print(f"  kokoro:{name} done, {time.time() - started:.0f} s", flush=True)
-            _save(args.out, "kokoro", store)
     print(f"done in {time.time() - started:.0f} s")
     return 0
 

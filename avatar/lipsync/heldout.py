@@ -50,19 +50,21 @@ def eval_sentences() -> list[str]:
 
 
 def heldout_utterance(voice: str, text: str, espeak_voice: Callable[[str], object] | None = None) -> Utterance:
-    """One sentence from a held-out voice ("festival:NAME", "flite:NAME" or "espeak:NAME").
+    """One sentence from a held-out voice ("festival:NAME", "flite:NAME", or any voice with exact
+    phone timing that `espeak_voice` makes: "espeak:NAME", "kokoro:NAME", "piper:NAME").
 
-    espeak voices need `espeak_voice`, a function from a voice id to a speech `Voice`
-    (speech.registry.get_voice), since the avatar package does not choose voices itself.
+    Those need `espeak_voice`, a function from a voice id to a speech `Voice`
+    (speech.registry.get_voice), since the avatar package does not choose voices itself. Judging
+    a training family (Kokoro, Piper) is for leave-one-family-out runs, whose model never heard it.
     """
     backend, _, name = voice.partition(":")
     if backend == "festival":
         return festival_utterance(text, name)
     if backend == "flite":
         return flite_utterance(text, name)
-    if backend == "espeak":
+    if backend in ("espeak", "kokoro", "piper"):
         if espeak_voice is None:
-            raise ValueError("espeak voices need the espeak_voice factory")
+            raise ValueError(f"{backend} voices need the espeak_voice factory")
         return espeak_voice(voice).synthesize(text)  # type: ignore[attr-defined]
     raise ValueError(f"unknown held-out voice {voice!r}")
 
