@@ -62,14 +62,14 @@ LOFO_VOICES: dict[str, tuple[str, ...]] = {
 
 
 def family_table(items: list[tuple[np.ndarray, np.ndarray, str]]) -> None:
-    """Utterances, minutes and voices of the training data, family by family."""
+    """Utterances, minutes and voices of the training data, backend by backend (espeak holds espeak-world)."""
     rows: dict[str, list] = {}
     for audio, _, voice in items:
         row = rows.setdefault(voice.partition(":")[0], [0, 0.0, set()])
         row[0] += 1
         row[1] += len(audio) / SAMPLE_RATE_HZ / 60
         row[2].add(voice)
-    print(f"{'training family':18s}{'utts':>8s}{'minutes':>9s}{'voices':>8s}")
+    print(f"{'voice backend':18s}{'utts':>8s}{'minutes':>9s}{'voices':>8s}")
     for family, (n, minutes, voices) in sorted(rows.items()):
         print(f"{family:18s}{n:8d}{minutes:9.1f}{len(voices):8d}")
 

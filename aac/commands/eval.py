@@ -86,17 +86,20 @@ def _phone_path(voices, n_sentences, get_voice) -> dict[str, float]:
     return {k: float(np.round(v, 6)) for k, v in score.figures("phones_").items()}
 
 
-HELD_OUT_FAMILIES = ("festival", "flite", "espeak")
+# kokoro and piper: to judge a model trained with that family left out (train_visemes.py --hold-out)
+HELD_OUT_FAMILIES = ("festival", "flite", "espeak", "kokoro", "piper")
 
 
 def _heldout_voice(text: str) -> str:
-    """An argparse type: a voice of a held-out family, "festival:NAME", "flite:NAME" or "espeak:NAME"."""
+    """An argparse type: a voice with exact phone timing to judge on, "festival:NAME", "flite:NAME",
+    "espeak:NAME", or (for a leave-one-family-out model) "kokoro:NAME" or "piper:NAME"."""
     family, sep, name = text.partition(":")
     if not sep or family not in HELD_OUT_FAMILIES or not name.strip():
         from avatar.lipsync.heldout import HELD_OUT_VOICES
 
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a held-out voice; write festival:NAME, flite:NAME or espeak:NAME, "
+            f"{text!r} is not a held-out voice; write festival:NAME, flite:NAME, espeak:NAME, kokoro:NAME or "
+            "piper:NAME, "
             f"e.g. one of {', '.join(HELD_OUT_VOICES)}"
         )
     return text
@@ -111,7 +114,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "openness correlation and false closures, at 100 frames/s in Rhubarb shapes.",
     )
     lip.add_argument("--voice", action="append", type=_heldout_voice,
-                     help="a held-out voice (festival:NAME, flite:NAME, espeak:NAME); repeat; default: all")
+                     help="a held-out voice (festival:NAME, flite:NAME, espeak:NAME; kokoro:NAME or piper:NAME "
+                     "for a model trained without that family); repeat; default: all")
     lip.add_argument("--sentences", type=whole_number(1, 1000, "sentences per voice"), default=None,
                      help="sentences per voice (default: all 30)")
     lip.add_argument("--model", type=input_file, default=None, help="ONNX model to judge (default: the shipped one)")
