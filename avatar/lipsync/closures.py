@@ -35,6 +35,7 @@ DIP_DB = 4.0
 LEFT_FRAMES = 15  # how far back the louder side is sought (the past costs no lookahead)
 RIGHT_FRAMES = 8  # how far ahead: no further than the model's own delay
 GAP_FRAMES = 3
+LOOKAHEAD_FRAMES = 1  # of model output (a peak is known once the next frame falls)
 
 
 def _window_max(x: np.ndarray, before: int, after: int, fill: float) -> np.ndarray:

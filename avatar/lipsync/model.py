@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from avatar.lipsync.closures import closure_frames, frame_loudness_db
+from avatar.lipsync.closures import LOOKAHEAD_FRAMES, closure_frames, frame_loudness_db
 from avatar.lipsync.features import FPS, N_MELS, SAMPLE_RATE_HZ, log_mel
 from avatar.lipsync.resample import StreamResampler
 from avatar.motion.errors import MotionError
@@ -111,7 +111,8 @@ class LipsyncModel:
         self.delay_frames = int(meta.get("delay_frames", 8))
         self.history_frames = int(meta.get("history_frames", 8))
         self.hidden_size = int(meta.get("hidden_size", 128))
-        self.lookahead_s = (self.delay_frames + 1) / FPS
+        # what a mouth shape waits for: the network's delay, its own frame, and the closure rule's one frame
+        self.lookahead_s = (self.delay_frames + 1 + LOOKAHEAD_FRAMES) / FPS
 
     def stream(self, sample_rate_hz: int = SAMPLE_RATE_HZ) -> LipsyncStream:
         """A new stream for audio at `sample_rate_hz`."""
