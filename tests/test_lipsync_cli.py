@@ -241,3 +241,15 @@ def test_eval_lipsync_in_a_noisy_room(capsys):
     noisy = json.loads(capsys.readouterr().out)
     assert noisy["model_frame_accuracy"] < clean["model_frame_accuracy"]  # the room really is worse
     assert noisy["model_frame_accuracy"] > noisy["loudness_frame_accuracy"]
+
+
+def test_text_in_another_language_and_an_unknown_language(tmp_path, capsys):
+    utt = get_voice("espeak:de").synthesize("Bitte bring mir ein Brot mit Butter.")
+    path = tmp_path / "de.wav"
+    sf.write(path, utt.audio, utt.sample_rate_hz)
+    doc = _cues(capsys, str(path), "--text", "Bitte bring mir ein Brot mit Butter.", "--language", "de")
+    assert doc["method"] == "audio+text"
+    assert "PP" in {c["viseme"] for c in doc["cues"]}  # Bitte, Brot, Butter, mir
+    with pytest.raises(SystemExit):
+        main(["visemes", str(path), "--text", "hallo", "--language", "xx"])
+    assert "no espeak-ng voice reads language 'xx'" in capsys.readouterr().err

@@ -10,15 +10,23 @@ from pathlib import Path
 from aac.arguments import input_file, not_special, output_file
 
 
-def text_visemes(text: str) -> list[str]:
-    # the words' phones in order, from espeak-ng (its timing is not used: the audio decides it)
-    from speech.registry import get_voice
+def text_visemes(text: str, language: str = "en-us") -> list[str]:
+    # the words' phones in order, from espeak-ng in the text's language (its timing is not used:
+    # the audio decides it)
+    from speech.text_visemes import text_visemes as read
 
-    voice = get_voice("espeak:en-us")
-    try:
-        return [p.viseme for p in voice.synthesize(text).phones]
-    finally:
-        voice.close()
+    return read(text, language) or []
+
+
+def _language(value: str) -> str:
+    """An argparse type: a language espeak-ng can read ("en-us", "de", "pt-BR")."""
+    from speech.text_visemes import espeak_language
+
+    found = espeak_language(value)
+    if found is None:
+        raise argparse.ArgumentTypeError(
+            f"no espeak-ng voice reads language {value!r}; see `aac-avatar voices --backend espeak`")
+    return found
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
 
     info = audio_info(args.input)
     model = load_model(args.model) if args.model else LipsyncModel()
-    known = text_visemes(args.text) if args.text else None
+    known = text_visemes(args.text, args.language) if args.text else None
     # read in blocks: an hour of 48 kHz stereo is never in memory whole
     cues = mouth_cues_streamed(read_blocks(args.input), info.sample_rate_hz, model, known)
     doc = cues.rhubarb(str(args.input)) if args.format == "rhubarb-json" else cues.as_json(str(args.input))
@@ -49,7 +57,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--text aligns the words' visemes to the audio, which is more exact.",
     )
     parser.add_argument("input", type=not_special, help="audio file (WAV, FLAC or OGG; any rate, mono or stereo)")
-    parser.add_argument("--text", help="what is said in the audio (English), to follow its sounds in order")
+    parser.add_argument("--text", help="what is said in the audio, to follow its sounds in order")
+    parser.add_argument("--language", type=_language, default="en-us",
+                        help="the language of --text (an espeak-ng language, default en-us)")
     parser.add_argument("--format", choices=("json", "rhubarb-json"), default="json",
                         help="json: our 15 visemes and openness at 100 fps; rhubarb-json: shapes A-H and X")
     parser.add_argument("-o", "--output", type=output_file(".json", stdout_ok=True), default=None,
