@@ -5,15 +5,21 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from avatar.landmarks import LandmarkDetector
-from avatar.photo_check import check_photo, load_photo
 from avatar.rig import Rig, RigFileError, load_rig
-from avatar.rig_build import build_rig
+
+if TYPE_CHECKING:
+    from avatar.landmarks import LandmarkDetector
 
 
 def rig_from_photo(photo_path: str | Path, detector: LandmarkDetector | None = None) -> Rig:
     """Build a rig from a photo file; PhotoProblem (a message for the caregiver) if the photo will not do."""
+    # imported here: a cached rig (every start but the first) needs none of them, and scipy's
+    # Delaunay alone would cost the live process about 30 MB
+    from avatar.photo_check import check_photo, load_photo
+    from avatar.rig_build import build_rig
+
     photo_path = Path(photo_path)
     image = load_photo(photo_path)
     checked = check_photo(image, str(photo_path), detector)

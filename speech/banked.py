@@ -12,13 +12,13 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from math import gcd
 from pathlib import Path
 
 import numpy as np
 
 from speech.errors import SpeechError
 from speech.loudness import level
+from speech.resample import resample
 
 BANK_RATE_HZ = 22_050  # the default voice's rate: banked clips play without resampling
 MAX_CLIP_S = 120.0  # a message, not a recording of a conversation
@@ -103,10 +103,7 @@ def clipped_share(audio: np.ndarray) -> float:
 def _resample(audio: np.ndarray, in_rate_hz: int, out_rate_hz: int) -> np.ndarray:
     if in_rate_hz == out_rate_hz:
         return audio.astype(np.float32, copy=False)
-    from scipy.signal import resample_poly
-
-    g = gcd(int(in_rate_hz), int(out_rate_hz))
-    return resample_poly(audio, int(out_rate_hz) // g, int(in_rate_hz) // g).astype(np.float32)
+    return resample(audio, in_rate_hz, out_rate_hz)
 
 
 def _decode(data: bytes, source: str) -> tuple[np.ndarray, int, object]:

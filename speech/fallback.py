@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from math import gcd
 
 import numpy as np
 
 from speech.errors import SpeechError
+from speech.resample import resample
 from speech.utterance import Utterance
 from speech.voice import Voice, VoiceSettings
 
@@ -29,10 +29,7 @@ def _resampled(utterance: Utterance, rate_hz: int) -> Utterance:
         return utterance
     from dataclasses import replace
 
-    from scipy.signal import resample_poly
-
-    g = gcd(utterance.sample_rate_hz, rate_hz)
-    audio = resample_poly(utterance.audio, rate_hz // g, utterance.sample_rate_hz // g).astype(np.float32)
+    audio = resample(utterance.audio, utterance.sample_rate_hz, rate_hz)
     return replace(utterance, audio=np.clip(audio, -1.0, 1.0), sample_rate_hz=rate_hz)
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
-from scipy.signal import find_peaks
 
 from avatar.lipsync.features import HOP, SAMPLE_RATE_HZ, to_model_rate
+from avatar.motion.moving_average import moving_average
+from avatar.motion.peaks import find_peaks
 from avatar.params import PARAM_INDEX, PARAM_NAMES
 
 PROSODY_FPS = 100.0
@@ -81,7 +81,7 @@ def _ease(t: np.ndarray, knots_t: list[float], knots_v: list[float], ramp_s: flo
 def phrases(p: Prosody, min_pause_s: float = 0.12) -> list[tuple[float, float]]:
     """Spans of speech separated by pauses longer than `min_pause_s`."""
     spans: list[tuple[float, float]] = []
-    active = uniform_filter1d(p.speaking.astype(float), 5) > 0.5
+    active = moving_average(p.speaking.astype(float), 5) > 0.5
     start = None
     gap = 0
     for i, a in enumerate(active):
@@ -120,17 +120,17 @@ def speech_gestures(p: Prosody, times_s: np.ndarray, seed: int = 0, amount: floa
     # fill unvoiced gaps so the contour is continuous, then smooth it
     if voiced.any():
         semis = np.interp(frame_t, frame_t[voiced], semis[voiced])
-    semis = uniform_filter1d(semis, 15)
-    loud = uniform_filter1d(np.clip((p.loudness_db + 40) / 40, 0, 1), 10)
+    semis = moving_average(semis, 15)
+    loud = moving_average(np.clip((p.loudness_db + 40) / 40, 0, 1), 10)
     prominence = loud * (1 + 0.15 * np.clip(semis, -6, 6)) * p.speaking
 
     pitch_col = PARAM_INDEX["head_pitch_deg"]
     # accents: prominent peaks at least 350 ms apart; not every accent gets a nod
-    peaks, props = find_peaks(prominence, height=0.45, distance=35, prominence=0.12)
+    peaks, prominences = find_peaks(prominence, height=0.45, distance=35, prominence=0.12)
     for k, i in enumerate(peaks):
         if rng.random() < 0.3:
             continue
-        size = float(np.clip(props["prominences"][k] * 6 + rng.normal(0, 0.6), 0.8, 4.5))
+        size = float(np.clip(prominences[k] * 6 + rng.normal(0, 0.6), 0.8, 4.5))
         out[:, pitch_col] -= amount * size * _bump(t, frame_t[i] + rng.uniform(-0.05, 0.03), rng.uniform(0.3, 0.45))
         if semis[i] > 1.5 and rng.random() < 0.6:
             lift = float(np.clip(0.15 * semis[i], 0.15, 0.6))
@@ -171,7 +171,7 @@ def speech_gestures(p: Prosody, times_s: np.ndarray, seed: int = 0, amount: floa
     out[:, pitch_col] += amount * 0.35 * np.interp(t, frame_t, np.clip(semis, -5, 5))
     out[:, PARAM_INDEX["head_z"]] += amount * 0.06 * np.interp(t, frame_t, loud)
     # speaking jitter: small fast motion while the voice is loud (idle has only the slow sway)
-    jitter = uniform_filter1d(rng.standard_normal((p.n_frames, 2)), 12, axis=0) * 4.0
+    jitter = moving_average(rng.standard_normal((p.n_frames, 2)), 12, axis=0) * 4.0
     out[:, PARAM_INDEX["head_yaw_deg"]] += amount * 0.8 * np.interp(t, frame_t, jitter[:, 0] * loud)
     out[:, PARAM_INDEX["head_roll_deg"]] += amount * 0.6 * np.interp(t, frame_t, jitter[:, 1] * loud)
     return out
@@ -182,5 +182,5 @@ def jaw_scale(p: Prosody, times_s: np.ndarray) -> np.ndarray:
     if p.n_frames == 0:
         return np.ones(len(times_s), dtype=np.float32)
     frame_t = np.arange(p.n_frames) / PROSODY_FPS
-    loud = uniform_filter1d(np.clip((p.loudness_db + 30) / 30, 0, 1), 8)
+    loud = moving_average(np.clip((p.loudness_db + 30) / 30, 0, 1), 8)
     return (0.75 + 0.5 * np.interp(times_s, frame_t, loud)).astype(np.float32)

@@ -11,10 +11,10 @@ import json
 from pathlib import Path
 
 import numpy as np
-from scipy.signal import resample_poly
 
 from speech.listen.recognizer import MODEL_RATE_HZ, Caption, HeardWord, ListenError, PhraseRecognizer
 from speech.listen.vad import EnergySegmenter, PhraseAudio
+from speech.resample import resample
 
 # What every vosk model folder holds: the acoustic model and the decoder's configuration.
 MODEL_FILES = ("am/final.mdl", "conf/model.conf")
@@ -60,7 +60,7 @@ class VoskRecognizer(PhraseRecognizer):
         """vosk's caption of one phrase, with its words timed in the stream."""
         audio = phrase.audio
         if phrase.sample_rate_hz != MODEL_RATE_HZ:
-            audio = resample_poly(audio, MODEL_RATE_HZ, phrase.sample_rate_hz)
+            audio = resample(audio, phrase.sample_rate_hz, MODEL_RATE_HZ)
         pcm = (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2").tobytes()
         recognizer = self._vosk.KaldiRecognizer(self.model, MODEL_RATE_HZ)  # one per phrase: times start at 0
         recognizer.SetWords(True)

@@ -11,11 +11,9 @@ import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import numpy as np
-from scipy.signal import resample_poly
-
 from speech.listen.recognizer import MODEL_RATE_HZ, Caption, HeardWord, ListenError, PhraseRecognizer
 from speech.listen.vad import EnergySegmenter, PhraseAudio
+from speech.resample import resample
 
 # Whisper writes its best guess even for noise; a phrase it thinks is probably not speech, and is
 # unsure of, is dropped (faster-whisper's own rule, with its defaults).
@@ -77,7 +75,7 @@ class WhisperRecognizer(PhraseRecognizer):
         """Whisper's caption of one phrase, its words timed in the stream when asked."""
         audio = phrase.audio
         if phrase.sample_rate_hz != MODEL_RATE_HZ:
-            audio = resample_poly(audio, MODEL_RATE_HZ, phrase.sample_rate_hz).astype(np.float32)
+            audio = resample(audio, phrase.sample_rate_hz, MODEL_RATE_HZ)
         segments, _ = self.model.transcribe(
             audio, language="en", vad_filter=False,  # the phrase is already speech
             **{key: value for key, value in asdict(self.options).items() if key != "compute_type"},
