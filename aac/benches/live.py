@@ -14,7 +14,7 @@ frames redrawn (the others were still: nothing drawn); Speak -> first audio on t
 and Speak -> first open mouth at the camera, composed and not; the A/V offset at the camera (the
 audio clock when a frame arrives less the time the frame shows: what the engine adds; the face
 also leads its voice by `aac.live.face.VISUAL_LEAD_S` on purpose); audio underruns while speaking;
-RSS after warm-up, at the end, and its trend.
+RSS after warm-up, at the end, its trend and peak; the anonymous part (aac.process_memory).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from aac.arguments import COUNT, DURATION_S, FPS, number, whole_number
 from aac.benches.latency import OPEN_JAW
 from aac.benches.soak import rss_mb, trend_mb_per_10_min
 from aac.commands.bench import frame_size, print_figures
+from aac.process_memory import anonymous_mb, peak_rss_mb, private_mb
 from speech.audio_out import PacedOutput
 
 MESSAGES = ("Hello, how are you today?", "I would like a cup of tea, please.", "Thank you for coming today.",
@@ -89,16 +90,6 @@ class _Camera:
         times, jaw = self.times[: self.n], self.jaw[: self.n]
         opened = np.flatnonzero((times >= t0) & (jaw >= OPEN_JAW))
         return float(times[opened[0]]) if len(opened) else None
-
-
-def _private_mb() -> float:
-    """Memory only this process holds (Linux): RSS less the pages of shared libraries other processes map too."""
-    try:
-        with open("/proc/self/smaps_rollup", encoding="ascii") as rollup:
-            kb = sum(int(line.split()[1]) for line in rollup if line.startswith(("Private_Clean:", "Private_Dirty:")))
-        return kb / 1024
-    except OSError:
-        return float("nan")
 
 
 def _spinners(n: int) -> list[subprocess.Popen]:
@@ -195,7 +186,7 @@ def measure(size: tuple[int, int] | None, fps: float | None, voice_id: str | Non
         engine.stats.longest_drop = 0  # from here on
         underruns0, starved0 = audio.underruns, audio.starved_s
         frames0 = camera_log.n
-        rss_start = rss_mb()
+        rss_start, anon_start = rss_mb(), anonymous_mb()
         t_start = time.monotonic()
         said = 0
         while True:
@@ -228,7 +219,7 @@ def measure(size: tuple[int, int] | None, fps: float | None, voice_id: str | Non
                 break
         end = engine.stats.rendered, engine.stats.dropped, engine.stats.redrawn
         rss_end = rss_mb()
-        private_end = _private_mb()
+        private_end, anon_end = private_mb(), anonymous_mb()
         load = os.getloadavg()[0]
     finally:
         _stop(spinners)
@@ -274,6 +265,9 @@ def measure(size: tuple[int, int] | None, fps: float | None, voice_id: str | Non
         "rss_mb_end": round(rss_end, 1),
         "rss_growth_mb": round(rss_end - rss_start, 1),
         "private_mb_end": round(private_end, 1),
+        "anonymous_mb_start": round(anon_start, 1),  # the process's own data, not pages of shared libraries
+        "anonymous_mb_end": round(anon_end, 1),
+        "rss_mb_peak": round(peak_rss_mb(), 1),  # start-up included
         "rss_trend_mb_per_10_min": trend_mb_per_10_min(samples, rss_start, rss_end),
         "problems": "; ".join(engine.status().problems) or "none",
     }

@@ -271,10 +271,10 @@ class LiveEngine:
                 self.problems.append(f"could not speak message {message.id}: {exc}")
             # wait until it has played (or was cut), so stop/skip know what is current
             self.player.wait_until_played(lambda m=message.id: not self._running or m in self._cancelled)
+            _release_free_memory()  # before the message counts as done: idle() then means memory handed back too
             with self._lock:
                 self._current_id = 0
                 self._unfinished -= 1
-            _release_free_memory()
 
     def _text_visemes(self, utterance) -> list[str] | None:
         """What an utterance without phone timing says (a banked clip, a system voice), for the lips
