@@ -33,7 +33,10 @@ class OverlayState:
     time_s: float = 0.0
 
 
-@lru_cache(maxsize=256)
+# A full caption line at 1280x720 is about 0.4 MB here (RGB and float alpha); captions appear word by
+# word, each partial line a new entry, so 256 entries grew the live engine by about 50 MB over its
+# first minutes. A frame uses at most four (label, two caption lines, typing dots): 32 keep them all.
+@lru_cache(maxsize=32)
 def _text_image(text: str, size_px: int) -> tuple[np.ndarray, np.ndarray]:
     """RGB and alpha (0..1) of white `text` at `size_px`."""
     import pygame
