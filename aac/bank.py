@@ -126,16 +126,19 @@ class BankedPhrases:
                          voice_id=cached.voice_id, meta=dict(cached.meta))
 
     def _decode(self, path: Path, phrase: str) -> Utterance:
-        """The clip as the engine plays a recorded sound, with its lips worked out from its audio and its AI mark
-        made now rather than when it is spoken (the audio-to-viseme model takes about 10 ms a second of audio,
-        the mark about 2 ms a second)."""
+        """The clip as the engine plays a recorded sound, with its lips and its prosody (what the head's nods and
+        the jaw's reach follow) worked out from its audio and its AI mark made now rather than when it is
+        spoken (the audio-to-viseme model takes about 10 ms a second of audio, the prosody about 2 ms, the
+        mark about 2 ms a second)."""
         from aac.live.recording import recording_utterance
         from aac.provenance.audio_mark import mark_audio
         from avatar.lipsync.model import default_model
+        from avatar.motion.prosody import analyse
 
         utterance = recording_utterance(path.read_bytes(), phrase, self.sample_rate_hz)
         predicted = default_model().predict(utterance.audio, utterance.sample_rate_hz)
         utterance.meta["lipsync"] = PredictedLipsync(utterance.audio, predicted)
+        utterance.meta["prosody"] = analyse(utterance.audio, utterance.sample_rate_hz)
         # the voice's AI mark too (the engine marks a message's first sentence from 0 s, as here): not at Speak
         utterance.meta["ai_marked_audio"] = mark_audio(utterance.audio, utterance.sample_rate_hz)
         return utterance

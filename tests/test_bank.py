@@ -343,6 +343,14 @@ def test_the_app_sees_a_phrase_banked_while_it_runs(speech_clip, tmp_path):
     recording = phrases.recording("thank you, THAT helps a lot")
     assert recording is not None and recording.text == "thank you, THAT helps a lot"
     assert recording.voice_id == "recording" and "lipsync" in recording.meta  # lips ready before Speak
+    # its prosody too (what the head's nods follow): the face made from it at Speak is the one made from scratch
+    from avatar.motion.speech_motion import speech_motion
+
+    ahead = speech_motion(recording, 30.0, seed=3, lipsync=recording.meta["lipsync"],
+                          prosody=recording.meta["prosody"])
+    fresh = speech_motion(recording, 30.0, seed=3)
+    assert ahead.source == fresh.source == "audio"
+    assert np.allclose(ahead.values, fresh.values, atol=1e-5) and np.allclose(ahead.visemes, fresh.visemes, atol=1e-5)
     assert phrases.recording("thank you") is None  # the whole phrase, not a part of it
     remove_from_bank(store, "default", PHRASE)
     assert phrases.recording(PHRASE) is None and not phrases.problems

@@ -254,11 +254,12 @@ class LiveEngine:
                 for utterance in sentences:
                     if message.id in self._cancelled or not self._running:
                         break
-                    # a banked recording brings its lips already worked out from its audio (meta "lipsync",
-                    # see aac.bank), so it starts playing as soon as a prepared sentence would
+                    # a banked recording brings its lips and prosody already worked out from its audio (meta
+                    # "lipsync", "prosody", see aac.bank), so it starts playing as soon as a prepared sentence would
                     motion = speech_motion(utterance, self.settings.fps, seed=controls.seed + message.id,
                                            head_amount=head, lipsync=utterance.meta.get("lipsync"),
-                                           text_visemes=self._text_visemes(utterance))
+                                           text_visemes=self._text_visemes(utterance),
+                                           prosody=utterance.meta.get("prosody"))
                     part = SpokenPart(motion, utterance.text, utterance.words, message.emotion, message.intensity)
                     # The voice's AI mark, one pattern over the message's sentences (they play back to back).
                     # A banked clip comes marked from 0 s already (aac.bank makes it ready ahead of Speak).
