@@ -44,6 +44,7 @@ def voice_request(args: argparse.Namespace) -> VoiceRequest:
             rate=section.rate if args.rate is None else args.rate,
             pitch_semitones=section.pitch_semitones if args.pitch is None else args.pitch,
             volume=section.volume if args.volume is None else args.volume,
+            language=loaded.profile.language,  # a multilingual voice speaks the profile's language
         )
     except ValueError as exc:
         raise SpeechError(str(exc)) from exc

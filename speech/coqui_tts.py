@@ -5,6 +5,8 @@ A voice is `coqui:NAME`, a model folder in the user's voice folder (`voices/coqu
 `speech.coqui_models`); `coqui:NAME#SPEAKER` picks a speaker of a multi-speaker model. The model runs in
 a worker process (`speech.coqui_worker`) on the GPU when there is one, so loading and speaking never
 block the live engine; sentences are spoken one by one, a long first sentence's first clause first.
+A multilingual model speaks the profile's language (`VoiceSettings.language`); an XTTS voice is cloned
+from the reference clips once, when it loads.
 These voices report no phone timing: the avatar's lips follow their audio.
 """
 
@@ -23,6 +25,7 @@ from speech.coqui_models import INSTALL_HINT, CoquiModel, coqui_installed, find_
 from speech.errors import BackendUnavailableError, SpeechError
 from speech.utterance import Utterance
 from speech.voice import Voice, VoiceInfo, VoiceSettings
+from speech.voice_language import pick_language
 
 _LOG_TAIL_CHARS = 600
 
@@ -129,6 +132,17 @@ class CoquiVoice(Voice):
             raise BackendUnavailableError(f"coqui:{self.model.name} has no speaker {speaker!r} (speakers: {known})")
         self.device = str(reply.get("device", "cpu"))
         self._rate_hz = int(reply["sample_rate_hz"])
+        self.language, self.notes = self._choose_language(list(self.model.languages) or reply.get("languages", []))
+
+    def _choose_language(self, offered: list[str]) -> tuple[str | None, tuple[str, ...]]:
+        """The model's language for the profile's (settings.language), and a note when it speaks no such language."""
+        if not offered:
+            return None, ()
+        chosen = pick_language(self.settings.language, offered)
+        if chosen is not None or not self.settings.language:
+            return chosen or offered[0], ()
+        return offered[0], (f"{self.info.id} speaks no {self.settings.language} (it speaks "
+                            f"{', '.join(offered[:12])}): it speaks {offered[0]}",)
 
     @property
     def sample_rate_hz(self) -> int:
@@ -163,10 +177,12 @@ class CoquiVoice(Voice):
 
     def _synthesize_sentence(self, sentence: str) -> Utterance:
         try:
-            reply = self._ask({"op": "say", "text": sentence})
+            reply = self._ask({"op": "say", "text": sentence, "language": self.language})
         except SpeechError as exc:
             raise SpeechError(f"coqui could not speak {sentence[:40]!r}: {exc}") from None
-        return Utterance(text=sentence, audio=reply["audio"], sample_rate_hz=self._rate_hz, voice_id=self.info.id)
+        # the language the model spoke it in, as the worker reports it
+        return Utterance(text=sentence, audio=reply["audio"], sample_rate_hz=self._rate_hz, voice_id=self.info.id,
+                         meta={"language": reply.get("language")} if reply.get("language") else {})
 
     def close(self) -> None:
         process = getattr(self, "_process", None)

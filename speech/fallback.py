@@ -67,6 +67,8 @@ class FallbackVoice(Voice):
         self._rate_hz = shown.sample_rate_hz
         if load_problem:
             self._report(load_problem)
+        for note in getattr(primary, "notes", ()):  # loaded, with a caveat (a language it does not speak)
+            self._report(note)
 
     @property
     def sample_rate_hz(self) -> int:

@@ -28,11 +28,14 @@ class VoiceInfo:
 
 @dataclass(frozen=True)
 class VoiceSettings:
-    """How a voice speaks. `rate` is relative speed (1.0 normal), `pitch_semitones` a shift."""
+    """How a voice speaks. `rate` is relative speed (1.0 normal), `pitch_semitones` a shift. `language` (a BCP-47
+    tag, the profile's) chooses among the languages of a voice that speaks several (coqui XTTS and other
+    multilingual models); None leaves the voice its own."""
 
     rate: float = 1.0
     pitch_semitones: float = 0.0
     volume: float = 1.0
+    language: str | None = None
 
     def __post_init__(self) -> None:
         if not 0.3 <= self.rate <= 3.0:

@@ -38,3 +38,39 @@ def build_tiny_vits(folder: Path, sample_rate_hz: int = 16000, seed: int = 0) ->
     torch.save({"model": model.state_dict(), "config": config.to_dict()}, folder / "model.pth")
     config.save_json(str(folder / "config.json"))
     return folder
+
+
+XTTS_LANGUAGES = ("en", "de", "fr")
+
+
+def build_tiny_xtts(folder: Path, seed: int = 0) -> Path:
+    """Write config.json, model.pth and vocab.json of a tiny random XTTS (about 22 M parameters, most of them its
+    fixed-size HiFi-GAN decoder and speaker encoder; a one-layer 64-wide GPT) into `folder`, speaking
+    XTTS_LANGUAGES. The tokenizer is a character vocabulary with XTTS's special and language tokens, made with
+    the `tokenizers` library exactly as XTTS's own vocab.json is read."""
+    import torch
+    from tokenizers import Tokenizer, models
+    from TTS.tts.configs.xtts_config import XttsArgs, XttsConfig
+    from TTS.tts.layers.xtts.tokenizer import VoiceBpeTokenizer
+    from TTS.tts.models.xtts import Xtts
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    special = ["[STOP]", "[UNK]", "[SPACE]", "[START]"] + [f"[{language}]" for language in XTTS_LANGUAGES]
+    characters = list("abcdefghijklmnopqrstuvwxyz\u00e4\u00f6\u00fc\u00df\u00e9\u00e8\u00e0\u00e7.,!?'-")
+    tokenizer = Tokenizer(models.BPE(vocab={t: i for i, t in enumerate(special + characters)}, merges=[],
+                                     unk_token="[UNK]"))
+    tokenizer.add_special_tokens(special)
+    tokenizer.save(str(folder / "vocab.json"))
+    torch.manual_seed(seed)
+    # few audio codes (a random GPT rarely stops by itself: 40 codes is at most ~1.9 s of speech)
+    args = XttsArgs(gpt_layers=1, gpt_n_model_channels=64, gpt_n_heads=2, gpt_max_audio_tokens=40,
+                    gpt_max_prompt_tokens=16, gpt_num_audio_tokens=66, gpt_start_audio_token=64,
+                    gpt_stop_audio_token=65, decoder_input_dim=64, gpt_use_perceiver_resampler=True)
+    config = XttsConfig(model_args=args, languages=list(XTTS_LANGUAGES))
+    model = Xtts(config)
+    model.tokenizer = VoiceBpeTokenizer(str(folder / "vocab.json"))
+    model.init_models()
+    torch.save({"model": model.state_dict()}, folder / "model.pth")
+    config.save_json(str(folder / "config.json"))
+    return folder
