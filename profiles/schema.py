@@ -73,6 +73,10 @@ class VoiceSection(Section):
         default_factory=list,
         description="recordings of the person, files in the profile folder, that a cloning voice (coqui XTTS) copies",
     )
+    bank_microphone: str | None = Field(
+        None, description="the microphone that records banked phrases in caregiver mode (a sound input's name); "
+        "none: the default microphone, never the aid's own",
+    )
 
     @field_validator("reference_clips")
     @classmethod

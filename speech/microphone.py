@@ -1,8 +1,9 @@
 """A microphone to record a phrase from (message banking in caregiver mode).
 
 Linux reads the sound server (PulseAudio or PipeWire-pulse) through pasimple, as the rest of `speech`
-does; other systems read PortAudio through sounddevice. Either way a `Microphone` hands out mono
-float32 chunks at the rate asked for, blocking until each has arrived.
+does, from the input `speech.input_source` picks (the profile's `voice.bank_microphone`, else the default
+microphone; never the aid's own); other systems read PortAudio through sounddevice. Either way a
+`Microphone` hands out mono float32 chunks at the rate asked for, blocking until each has arrived.
 """
 
 from __future__ import annotations
@@ -12,33 +13,28 @@ import sys
 import numpy as np
 
 from speech.errors import AudioDeviceError
+from speech.input_source import InputSourceError
 
 CHUNK_S = 0.05
 
 
+def _pulse_input(device: str | None) -> str | None:
+    """The source to record: `device` checked (never the aid's own), else the real default microphone; None when
+    there is no pactl to ask (the server then picks its default)."""
+    from speech.input_source import server_microphone
+
+    try:
+        return server_microphone(device)
+    except InputSourceError as exc:
+        if exc.kind == "server":
+            return device  # nothing to check against: the server says whether it exists
+        raise
+
+
 def real_default_source() -> str | None:
-    """The sound server's default input, unless that is the aid's own virtual microphone or a monitor of an
-    output (they carry the aid's voice, not the person's): then the first real input. None: let the server
-    choose (pactl missing)."""
-    import subprocess
-
-    from speech.virtual_mic import SOURCE_NAME
-
-    def pactl(*args: str) -> str:
-        try:
-            done = subprocess.run(["pactl", *args], capture_output=True, text=True, timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
-            return ""
-        return done.stdout if done.returncode == 0 else ""
-
-    def real(name: str) -> bool:
-        return bool(name) and name != SOURCE_NAME and not name.endswith(".monitor")
-
-    default = pactl("get-default-source").strip()
-    if real(default) or not default:
-        return default or None
-    sources = [line.split("\t")[1] for line in pactl("list", "short", "sources").splitlines() if "\t" in line]
-    return next((name for name in sources if real(name)), default)
+    """The microphone to record from when none is named (never the aid's own virtual microphone or a monitor of
+    an output); None: let the server choose (no pactl to ask). InputSourceError when there is no microphone."""
+    return _pulse_input(None)
 
 
 class Microphone:
@@ -54,16 +50,20 @@ class Microphone:
             if sys.platform.startswith("linux"):
                 import pasimple
 
+                self.device = _pulse_input(device)
                 self._pulse = pasimple.PaSimple(pasimple.PA_STREAM_RECORD, pasimple.PA_SAMPLE_FLOAT32LE, 1,
                                                 sample_rate_hz, "aac-avatar", "record a phrase",
-                                                device_name=device or real_default_source(),
-                                                fragsize=self._frames * 4)
+                                                device_name=self.device, fragsize=self._frames * 4)
             else:
                 import sounddevice as sd
 
                 self._stream = sd.InputStream(samplerate=sample_rate_hz, channels=1, dtype="float32", device=device,
                                               blocksize=self._frames)
                 self._stream.start()
+        except InputSourceError as exc:  # the aid's own microphone named, a name not there, no microphone at all
+            fix = {"own": "name the person's microphone in voice.bank_microphone, or leave it empty",
+                   "unknown": "correct voice.bank_microphone in the profile, or leave it empty for the default"}
+            raise AudioDeviceError(f"{exc}. Fix: {fix.get(exc.kind, 'connect a microphone')}") from None
         except Exception as exc:  # no server, no device: the caller says so and the rest keeps working
             where = f"microphone {device!r}" if device else "the microphone"
             raise AudioDeviceError(f"{where} could not be opened ({exc}). Fix: connect a microphone and check "

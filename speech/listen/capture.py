@@ -18,11 +18,11 @@ from collections.abc import Callable
 
 import numpy as np
 
+from speech.input_source import OWN_SOURCES, InputSourceError, choose_microphone
 from speech.listen.recognizer import MODEL_RATE_HZ, ListenError
-from speech.virtual_mic import SINK_NAME, SOURCE_NAME
+from speech.virtual_mic import SINK_NAME
 
 CHUNK_S = 0.02
-OWN_SOURCES = (SOURCE_NAME, f"{SINK_NAME}.monitor")
 
 
 def _pactl(*args: str) -> str:
@@ -79,24 +79,16 @@ def resolve_source(source: str, input_device: str | None = None) -> str:
                 return f"{sink}.monitor"
         raise ListenError("no monitor of the speakers to listen to (the sound server has no output device); "
                           "connect speakers or headphones, or set listening.source: microphone")
-    if source == "microphone" and not input_device:
-        real = [s for s in sources if not s.endswith(".monitor") and s not in OWN_SOURCES]
-        default = _default("Source")
-        if default in real:
-            return default
-        if real:
-            return real[0]  # the default input is the aid's own microphone or a monitor: the first real one
-        raise ListenError("no microphone found: connect one, or set listening.source: meeting to caption the "
-                          "call's sound")
-    name = input_device if source == "microphone" else source
-    if name in OWN_SOURCES:
-        raise ListenError(f"{name!r} is the aid's own virtual microphone: it carries the person's own voice; "
-                          "set listening.source to meeting, microphone, or another source")
-    if name not in sources:
-        shown = ", ".join(s for s in sources if s not in OWN_SOURCES) or "none"
-        raise ListenError(f"no sound source named {name!r} (sources here: {shown}); set listening.source to "
-                          "meeting, microphone, or one of these")
-    return name
+    # a microphone (the profile's input_device, else the default one) or a source named: picked as the recording
+    # of a banked phrase picks it (speech.input_source), never the aid's own
+    fixes = {"none": ": connect one, or set listening.source: meeting to caption the call's sound",
+             "own": "; set listening.source to meeting, microphone, or another source",
+             "unknown": "; set listening.source to meeting, microphone, or one of these"}
+    wanted = input_device if source == "microphone" else source
+    try:
+        return choose_microphone(sources, _default("Source"), wanted)
+    except InputSourceError as exc:
+        raise ListenError(f"{exc}{fixes.get(exc.kind, '')}") from None
 
 
 class Capture:

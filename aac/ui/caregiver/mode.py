@@ -67,7 +67,9 @@ class Caregiver:
         self._per_view = 1
         self._photo: bytes | None = None
         self._consent: dict = {}
-        self.bank = BankScreens(self, microphone or microphone_source(), microphone_thread)  # recorded phrases
+        # recorded phrases, from the profile's microphone for them (voice.bank_microphone) unless a test hands one in
+        self.bank = BankScreens(self, microphone or microphone_source(device=loaded.profile.voice.bank_microphone),
+                                microphone_thread)
         self.listening = ListeningScreens(self, **(listening or {}))  # partner captions
 
     # -- what the app calls ----------------------------------------------------------------------
