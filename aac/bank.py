@@ -37,6 +37,52 @@ def bank_file(store: ProfileStore, profile_name: str, path: Path, phrase: str) -
     return bank_clip(store, profile_name, load_clip(path), phrase)
 
 
+SOUND_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".mp3")
+
+
+def phrase_from_file_name(path: Path) -> str:
+    """The phrase a recording's file name says, for a bank made elsewhere: "017_thank_you-so much.wav" ->
+    "thank you so much" (a leading take number and the separators dropped; case and punctuation do not matter
+    when a message is matched)."""
+    import re
+
+    stem = re.sub(r"^\d+(?:[_.]|\s+-\s+)", "", Path(path).stem)
+    return " ".join(re.sub(r"[_-]+", " ", stem).split())
+
+
+@dataclass(frozen=True)
+class FolderBanked:
+    """What banking a folder did: each recording banked, and each one refused with why."""
+
+    banked: tuple[tuple[Path, Banked], ...]
+    refused: tuple[tuple[Path, str], ...]
+
+
+def bank_folder(store: ProfileStore, profile_name: str, folder: Path) -> FolderBanked:
+    """Bank every recording (WAV, FLAC, OGG, MP3) directly in `folder`, each as the phrase its file name says; a
+    file that cannot be banked is refused with why and the others are banked all the same."""
+    from profiles.bank import phrase_key
+
+    banked: list[tuple[Path, Banked]] = []
+    refused: list[tuple[Path, str]] = []
+    said: dict[str, Path] = {}
+    for path in sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in SOUND_SUFFIXES and p.is_file()):
+        phrase = phrase_from_file_name(path)
+        key = phrase_key(phrase)
+        if not key:
+            refused.append((path, "its name says no words to bank it as"))
+            continue
+        if key in said:
+            refused.append((path, f"{said[key].name} is the same phrase ({phrase!r}): the first one was kept"))
+            continue
+        try:
+            banked.append((path, bank_file(store, profile_name, path, phrase)))
+            said[key] = path
+        except ValueError as exc:
+            refused.append((path, str(exc)))
+    return FolderBanked(tuple(banked), tuple(refused))
+
+
 class PredictedLipsync:
     """The audio-to-viseme model's answer for one clip, computed ahead: `predict` on that same audio gives it
     at once (any other audio goes to the model)."""

@@ -375,3 +375,35 @@ def test_a_phrase_banked_while_the_app_runs_is_made_ready_before_it_is_spoken(sp
     while not phrases.is_ready(PHRASE) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert phrases.is_ready(PHRASE)
+
+
+def test_a_folder_of_recordings_is_banked_each_as_its_file_names_phrase(speech_clip, tmp_path):
+    """A bank made elsewhere (another app's export, a folder of takes): every recording, named for its phrase."""
+    from aac.bank import phrase_from_file_name
+
+    assert phrase_from_file_name(Path("017_thank_you-so much.wav")) == "thank you so much"
+    assert phrase_from_file_name(Path("03 - Good morning.flac")) == "Good morning"
+    assert phrase_from_file_name(Path("2 cups of tea.mp3")) == "2 cups of tea"
+    audio, rate = speech_clip
+    folder = tmp_path / "exported"
+    folder.mkdir()
+    write(folder / "01_good_morning.wav", audio, rate)
+    sf.write(folder / "02_Thank-you.flac", audio, rate)
+    write(folder / "03_good morning.wav", audio, rate)  # the same phrase again: the first is kept
+    (folder / "04_broken.wav").write_bytes(b"RIFF not really")
+    (folder / "notes.txt").write_text("not a recording")
+    profiles = tmp_path / "profiles"
+    done = run_cli("bank", "add", str(folder), profiles=profiles)
+    assert done.returncode == 2, done.stderr  # not all of it banked: said, and the rest banked all the same
+    assert "banked 2 of 4 recordings" in done.stdout and "Traceback" not in done.stderr
+    assert "04_broken.wav" in done.stderr and "03_good morning.wav" in done.stderr and "notes.txt" not in done.stderr
+    bank = load_bank(ProfileStore(profiles), "default")
+    assert sorted(e.phrase for e in bank.entries) == ["Thank you", "good morning"]
+    done = run_cli("bank", "add", str(folder), "--phrase", "hello", profiles=profiles)
+    assert done.returncode == 2 and "not a file" in done.stderr
+    done = run_cli("bank", "add", str(tmp_path / "none.wav"), profiles=profiles)
+    assert done.returncode == 2 and "--phrase" in done.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    done = run_cli("bank", "add", str(empty), profiles=profiles)
+    assert done.returncode == 2 and "holds no recordings" in done.stderr

@@ -18,11 +18,38 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _add_folder(store: ProfileStore, args: argparse.Namespace) -> int:
+    from aac.bank import bank_folder
+
+    if args.phrase is not None:
+        return _fail(f"{args.file} is a folder, not a file: a folder is banked without --phrase, each recording "
+                     "as the phrase its file name says")
+    try:
+        done = bank_folder(store, args.profile, args.file)
+    except OSError as exc:
+        return _fail(f"the folder {args.file} cannot be read ({exc.strerror or exc})")
+    for path, banked in done.banked:
+        notes = "".join(f" ({note})" for note in banked.notes)
+        print(f"banked {banked.entry.phrase!r}: {banked.entry.duration_s:.2f} s from {path.name}{notes}")
+    for path, why in done.refused:
+        print(f"aac-avatar: not banked: {path.name}: {why}", file=sys.stderr)
+    total = len(done.banked) + len(done.refused)
+    if total == 0:
+        return _fail(f"{args.file} holds no recordings (WAV, FLAC, OGG or MP3 files)")
+    print(f"banked {len(done.banked)} of {total} recordings from {args.file}")
+    return 0 if not done.refused else 2
+
+
 def _add(args: argparse.Namespace) -> int:
     from aac.bank import bank_file
 
     store = _store(args)
     store.load(args.profile)  # a missing or broken profile is said before the clip is read
+    if args.file.is_dir():
+        return _add_folder(store, args)
+    if args.phrase is None:
+        return _fail("say which words the recording says: --phrase \"Thank you\" (or give a folder of recordings, "
+                     "each named for its phrase)")
     try:
         banked = bank_file(store, args.profile, args.file, args.phrase)
     except ValueError as exc:
@@ -97,8 +124,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         return sub
 
     add = action("add", _add, "bank a recording (WAV, FLAC, OGG, MP3) of a phrase: trimmed, levelled, kept")
-    add.add_argument("file", type=Path, help="the recording")
-    add.add_argument("--phrase", required=True, help="the words it says (a message equal to them plays it)")
+    add.add_argument("file", type=Path, help="the recording, or a folder of recordings each named for its phrase "
+                     "(e.g. 017_thank_you.wav banks \"thank you\")")
+    add.add_argument("--phrase", help="the words it says (a message equal to them plays it); required for one file")
     action("list", _list, "the banked phrases: phrase, duration, file")
     remove = action("remove", _remove, "forget a banked phrase and its recording")
     remove.add_argument("phrase", help="the phrase (case and punctuation do not matter)")
