@@ -176,17 +176,15 @@ class BankedPhrases:
         the jaw's reach follow) worked out from its audio and its AI mark made now rather than when it is
         spoken (the audio-to-viseme model takes about 10 ms a second of audio, the prosody about 2 ms, the
         mark about 2 ms a second)."""
+        from aac.live.ahead import work_ahead
         from aac.live.recording import recording_utterance
-        from aac.provenance.audio_mark import mark_audio
         from avatar.lipsync.model import default_model
-        from avatar.motion.prosody import analyse
 
         utterance = recording_utterance(path.read_bytes(), phrase, self.sample_rate_hz)
         predicted = default_model().predict(utterance.audio, utterance.sample_rate_hz)
         utterance.meta["lipsync"] = PredictedLipsync(utterance.audio, predicted)
-        utterance.meta["prosody"] = analyse(utterance.audio, utterance.sample_rate_hz)
-        # the voice's AI mark too (the engine marks a message's first sentence from 0 s, as here): not at Speak
-        utterance.meta["ai_marked_audio"] = mark_audio(utterance.audio, utterance.sample_rate_hz)
+        # its prosody and the voice's AI mark (from 0 s, as the engine marks a message's first sentence): not at Speak
+        work_ahead(utterance)
         return utterance
 
     def preload(self) -> None:

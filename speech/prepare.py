@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from speech.utterance import Utterance
 from speech.voice import Voice
@@ -23,6 +23,7 @@ from speech.voice import Voice
 # stood still. Longest such stall seen by an in-process probe (bench live --busy-cores 1, two runs
 # each): 91 and 306 ms at nice 19, 44 and 99 ms at nice 0, 38 and 35 ms at nice 5.
 _BACKGROUND_NICE = 5
+_WORKED_AHEAD = "prepared_ahead"  # Utterance.meta: the preparer's work_ahead has been done on it
 
 
 def _lower_this_thread() -> None:
@@ -36,8 +37,12 @@ def _lower_this_thread() -> None:
 class SpeechPreparer:
     """Background synthesis of composed text for one voice; `take` returns speech for Speak."""
 
-    def __init__(self, voice: Voice, max_sentences: int = 64) -> None:
+    def __init__(self, voice: Voice, max_sentences: int = 64,
+                 work_ahead: Callable[[Utterance], None] | None = None) -> None:
         self.voice = voice
+        # what the player of the speech would otherwise work out at Speak (the live engine: the prosody the head
+        # follows, the AI mark), done on this thread to each prepared sentence; it fills `Utterance.meta`
+        self._work_ahead = work_ahead
         self._cache: OrderedDict[tuple, Utterance] = OrderedDict()
         self._max = max_sentences
         self._lock = threading.Lock()
@@ -80,15 +85,28 @@ class SpeechPreparer:
                     if generation != self._generation and sentence not in self._wanted:
                         self.stats["cancelled"] += 1
                         continue
-                    if self._key(sentence) in self._cache:
-                        continue
-                utterance = self.voice.synthesize_sentence(sentence)
-            with self._lock:
-                self._store(sentence, utterance)
-                self.stats["prepared"] += 1
+                    utterance = self._cache.get(self._key(sentence))  # spoken before: only its work ahead is left
+                if utterance is None:
+                    utterance = self.voice.synthesize_sentence(sentence)
+                    with self._lock:
+                        self._store(sentence, utterance)
+                        self.stats["prepared"] += 1
+            if self._work_ahead is not None:
+                # after the sentence is stored, outside the locks: Speak never waits for this (taken before it is
+                # done, the sentence just has less in its meta, and the engine works the rest out itself)
+                try:
+                    self._work_ahead(utterance)
+                except Exception:  # only time is lost
+                    pass
+                utterance.meta[_WORKED_AHEAD] = True
+
+    def _ready(self, sentence: str) -> bool:
+        """Prepared, with the work ahead done when there is any (a sentence spoken before was stored without)."""
+        utterance = self._cache.get(self._key(sentence))
+        return utterance is not None and (self._work_ahead is None or _WORKED_AHEAD in utterance.meta)
 
     def _next_missing(self) -> str | None:
-        return next((s for s in self._wanted if self._key(s) not in self._cache), None)
+        return next((s for s in self._wanted if not self._ready(s)), None)
 
     def _store(self, sentence: str, utterance: Utterance) -> None:
         self._cache[self._key(sentence)] = utterance

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from aac.live.ahead import work_ahead
 from aac.live.face import LiveFace, SpokenPart
 from aac.live.frames import LiveFrames
 from aac.live.overlays import OverlaySettings, OverlayState
@@ -115,7 +116,8 @@ class LiveEngine:
         outputs = list(audio_outputs or []) or [PacedOutput(voice.sample_rate_hz)]
         self.player = ClockPlayer(outputs, voice.sample_rate_hz)
         self.face = LiveFace(settings.controls, settings.fps)
-        self.preparer = SpeechPreparer(voice) if prepare else None
+        # composed speech is prepared with its prosody and mark worked out too (aac.live.ahead): not at Speak
+        self.preparer = SpeechPreparer(voice, work_ahead=work_ahead) if prepare else None
         self._messages: queue.Queue[Message | None] = queue.Queue()
         self._ids = itertools.count(1)
         self._cancelled: set[int] = set()
@@ -255,14 +257,14 @@ class LiveEngine:
                     if message.id in self._cancelled or not self._running:
                         break
                     # a banked recording brings its lips and prosody already worked out from its audio (meta
-                    # "lipsync", "prosody", see aac.bank), so it starts playing as soon as a prepared sentence would
+                    # "lipsync", "prosody", see aac.bank), a prepared sentence its prosody (aac.live.ahead)
                     motion = speech_motion(utterance, self.settings.fps, seed=controls.seed + message.id,
                                            head_amount=head, lipsync=utterance.meta.get("lipsync"),
                                            text_visemes=self._text_visemes(utterance),
                                            prosody=utterance.meta.get("prosody"))
                     part = SpokenPart(motion, utterance.text, utterance.words, message.emotion, message.intensity)
                     # The voice's AI mark, one pattern over the message's sentences (they play back to back).
-                    # A banked clip comes marked from 0 s already (aac.bank makes it ready ahead of Speak).
+                    # A banked clip or a prepared sentence comes marked from 0 s already (aac.live.ahead).
                     audio = utterance.meta.get("ai_marked_audio") if spoken_s == 0.0 else None
                     if audio is None:
                         audio = mark_audio(utterance.audio, utterance.sample_rate_hz, start_s=spoken_s)
