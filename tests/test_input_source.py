@@ -55,7 +55,7 @@ def test_recording_and_listening_pick_the_same_microphone_and_the_profile_names_
     from aac.ui.engine_link import ProfilePersistence
     from aac.ui.model import AppModel
     from profiles.bank import load_bank
-    from profiles.schema import Profile, VoiceSection
+    from profiles.schema import Profile
     from profiles.store import ProfileStore
     from speech.audio_out import open_output, play
     from speech.banked import BANK_RATE_HZ
@@ -88,11 +88,15 @@ def test_recording_and_listening_pick_the_same_microphone_and_the_profile_names_
         with pytest.raises(AudioDeviceError, match="no sound source named 'nope'.*correct voice.bank_microphone"):
             Microphone(BANK_RATE_HZ, "nope")
 
-    # caregiver mode records from the profile's microphone for banking: the test's speakers' monitor here, which
-    # hears what is played into them (the default microphone, desk_mic, hears nothing)
+    # caregiver mode: the caregiver chooses the microphone for recordings on the screen (saved in the profile as
+    # voice.bank_microphone), and the next take records from it. A room microphone made here: what is played into
+    # the sink "room" is what "room_mic" hears (the default microphone, desk_mic, hears nothing)
+    pactl("load-module", "module-null-sink", "sink_name=room")
+    pactl("load-module", "module-remap-source", "master=room.monitor", "source_name=room_mic",
+          "source_properties=device.description=Room")
     spoken = get_voice("espeak:en-us").synthesize("Thank you.").audio
     store = ProfileStore(tmp_path / "profiles")
-    store.save(Profile(name="ann", phrases=["Hello"], voice=VoiceSection(bank_microphone="test_speakers.monitor")))
+    store.save(Profile(name="ann", phrases=["Hello"]))
     loaded = store.open("ann")
     model = AppModel(boards=load_profile_boards(store, "ann").board_set, keyboards={"qwerty": keyboard_board("qwerty")},
                      speaker=RecordingSpeaker(), phrases=["Hello"], persistence=ProfilePersistence(store, "ann"))
@@ -102,7 +106,15 @@ def test_recording_and_listening_pick_the_same_microphone_and_the_profile_names_
     app.caregiver = make_caregiver(app, store, loaded, home=tmp_path / "home", current_dir=tmp_path,
                                    camera_thread=False, microphone_thread=True)
     app.activate("caregiver:open")
-    go(app, "menu:phrases", "phrase:0", "phrase:recording", "bank:record")
+    go(app, "menu:phrases", "phrase:0", "phrase:recording")
+    assert "Microphone: the default" in labels(app)
+    go(app, "bank:microphone")
+    shown = labels(app)
+    assert "Microphone: Room" in shown and not any("aac_avatar" in label or "monitor" in label for label in shown)
+    room = next(c.target_id.removeprefix("caregiver:") for c in app.screen(0).cells if c.label == "Microphone: Room")
+    go(app, room)
+    assert store.load("ann").voice.bank_microphone == "room_mic" and "Microphone: room_mic" in labels(app)
+    go(app, "bank:record")
     take = app.caregiver.bank.take
     assert take is not None, labels(app)
     deadline = time.monotonic() + 10
@@ -110,7 +122,7 @@ def test_recording_and_listening_pick_the_same_microphone_and_the_profile_names_
         time.sleep(0.02)
 
     def speak() -> None:
-        with open_output(BANK_RATE_HZ) as out:
+        with open_output(BANK_RATE_HZ, "room") as out:
             play([Utterance("", spoken, BANK_RATE_HZ, "test")], [out])
 
     talker = threading.Thread(target=speak)
@@ -121,6 +133,5 @@ def test_recording_and_listening_pick_the_same_microphone_and_the_profile_names_
     import soundfile as sf
 
     kept, _ = sf.read(store.profile_dir("ann") / load_bank(store, "ann").find("Hello").file, dtype="float32")
-    # (the default microphone, a silent null source, would give a silent take that is not kept at all)
     assert aligned_correlation(np.concatenate([np.zeros(BANK_RATE_HZ), kept, np.zeros(BANK_RATE_HZ)]),
                                spoken[BANK_RATE_HZ // 10: -BANK_RATE_HZ // 10]) > 0.9

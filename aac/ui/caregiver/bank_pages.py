@@ -26,9 +26,12 @@ class Target:
 class BankScreens:
     """The banking screens of one caregiver mode (`caregiver`: aac.ui.caregiver.mode.Caregiver)."""
 
-    def __init__(self, caregiver, microphone: MicrophoneFactory, threaded: bool = True) -> None:
+    def __init__(self, caregiver, microphone: MicrophoneFactory, threaded: bool = True,
+                 microphones: Callable[[], list[tuple[str, str]]] | None = None) -> None:
         self.cg = caregiver
         self._microphone = microphone
+        # (name, description) of the inputs to record from (speech.listen.capture.microphones: never the aid's own)
+        self._list_microphones = microphones or _microphones
         self._threaded = threaded  # False: tests read the microphone with `take.poll()`, in simulated time
         self.take: Take | None = None
         self._release: Callable[[], None] = lambda: None
@@ -82,6 +85,8 @@ class BankScreens:
             Item("bank:record", "Record it now", lambda: self._record(target),
                  cue="Record it now, with the microphone"),
             Item("bank:file", "From a sound file", lambda: self.cg._push(lambda: self._files(target))),
+            Item("bank:microphone", f"Microphone: {self.cg._bank_microphone() or 'the default'}",
+                 self._open_microphones),
         ]
         if entry is not None:
             items += [
@@ -89,7 +94,35 @@ class BankScreens:
                 Item("bank:remove", "Remove the recording", lambda: self._remove(target)),
             ]
         state = f"{entry.duration_s:.1f} s recorded" if entry is not None else "no recording yet"
-        return Page(f"Own recording of {target.phrase!r}: {state}", items, columns=2, rows=2)
+        return Page(f"Own recording of {target.phrase!r}: {state}", items, columns=2, rows=3)
+
+    # -- which microphone records (the profile's voice.bank_microphone) ---------------------------
+    def _open_microphones(self) -> None:
+        try:
+            found, problem = self._list_microphones(), ""
+        except Exception as exc:  # no sound server: said on the screen, the default stays
+            found, problem = [], str(exc)
+        self.cg._push(lambda: self._microphones_page(found, problem))
+
+    def _microphones_page(self, found: list[tuple[str, str]], problem: str) -> Page:
+        chosen = self.cg._bank_microphone()
+        items = [Item("microphone:default", "The default microphone", lambda: self._choose_microphone(None),
+                      active=not chosen)]
+        items += [Item(f"microphone:{i}", f"Microphone: {text}", lambda n=name: self._choose_microphone(n),
+                       active=chosen == name) for i, (name, text) in enumerate(found)]
+        if chosen and chosen not in {name for name, _ in found}:
+            items.append(Item("microphone:gone", f"{chosen} (not connected now)", None, kind="field"))
+        if problem:
+            items.append(Item("microphone:problem", problem, None, kind="field"))
+        return Page("Which microphone records the person's phrases", items, columns=2, rows=4)
+
+    def _choose_microphone(self, name: str | None) -> None:
+        def change(profile):
+            return profile.model_copy(update={"voice": profile.voice.model_copy(update={"bank_microphone": name})})
+
+        self.cg._save_profile(change)  # read afresh, changed, saved atomically
+        self.cg._pop()
+        self.cg._tell(f"Recordings now come from {name or 'the default microphone'}.")
 
     def _record(self, target: Target) -> None:
         source, release, problem = self._microphone()
@@ -217,6 +250,12 @@ class BankScreens:
                 self.cg._changed()
 
         threading.Thread(target=run, name="bank-play", daemon=True).start()
+
+
+def _microphones() -> list[tuple[str, str]]:
+    from speech.listen.capture import microphones
+
+    return microphones()
 
 
 def set_sound(board_set, board_id: str, button_id: str, clip: BankedClip | None):

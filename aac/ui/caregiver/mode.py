@@ -67,8 +67,9 @@ class Caregiver:
         self._per_view = 1
         self._photo: bytes | None = None
         self._consent: dict = {}
-        # recorded phrases, from the profile's microphone for them (voice.bank_microphone) unless a test hands one in
-        self.bank = BankScreens(self, microphone or microphone_source(device=loaded.profile.voice.bank_microphone),
+        # recorded phrases, from the profile's microphone for them (voice.bank_microphone, as it is at each take)
+        # unless a test hands one in
+        self.bank = BankScreens(self, microphone or microphone_source(device=self._bank_microphone),
                                 microphone_thread)
         self.listening = ListeningScreens(self, **(listening or {}))  # partner captions
 
@@ -199,6 +200,12 @@ class Caregiver:
         self.app.model.replace_boards(board_set)
         self._tell(said)
         return True
+
+    def _bank_microphone(self) -> str | None:
+        try:
+            return self.store.load(self.name).voice.bank_microphone
+        except Exception:  # a profile that cannot be read now: the default microphone, and the take goes on
+            return None
 
     def _save_profile(self, change: Callable[[Profile], Profile]) -> Profile:
         # read the profile afresh: the boards and the phrases save into it too

@@ -24,15 +24,17 @@ METER_FLOOR_DBFS = -60.0
 REDRAWS_PER_S = 15.0
 
 
-def microphone_source(sample_rate_hz: int = BANK_RATE_HZ, device: str | None = None) -> MicrophoneFactory:
-    """A factory opening the computer's microphone (the default input, or `device`)."""
+def microphone_source(sample_rate_hz: int = BANK_RATE_HZ,
+                      device: str | None | Callable[[], str | None] = None) -> MicrophoneFactory:
+    """A factory opening the computer's microphone (the default input, or `device`; a callable is asked at each
+    take: the profile's choice as it is then)."""
 
     def open_it() -> tuple[ChunkSource | None, Callable[[], None], str]:
         from speech.errors import AudioDeviceError
         from speech.microphone import Microphone
 
         try:
-            mic = Microphone(sample_rate_hz, device)
+            mic = Microphone(sample_rate_hz, device() if callable(device) else device)
         except AudioDeviceError as exc:
             return None, lambda: None, str(exc)
         return mic.read, mic.close, ""
