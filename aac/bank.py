@@ -179,13 +179,23 @@ class BankedPhrases:
         from aac.live.ahead import work_ahead
         from aac.live.recording import recording_utterance
         from avatar.lipsync.model import default_model
+        from speech.text_visemes import text_visemes
 
         utterance = recording_utterance(path.read_bytes(), phrase, self.sample_rate_hz)
         predicted = default_model().predict(utterance.audio, utterance.sample_rate_hz)
         utterance.meta["lipsync"] = PredictedLipsync(utterance.audio, predicted)
+        # what it says, as the lips are sharpened by at Speak (the engine reads it with espeak-ng, ~10 ms, otherwise)
+        utterance.meta["text_visemes"] = text_visemes(phrase, self._language())
         # its prosody and the voice's AI mark (from 0 s, as the engine marks a message's first sentence): not at Speak
         work_ahead(utterance)
         return utterance
+
+    def _language(self) -> str:
+        """The profile's language: the person's own recordings speak it."""
+        try:
+            return self.store.load(self.profile_name).language
+        except Exception:  # a profile that cannot be read now: the lips are sharpened as English text
+            return "en-us"
 
     def preload(self) -> None:
         """Decode every banked clip now, so that even the first Speak of each plays at once."""

@@ -345,10 +345,13 @@ def test_the_app_sees_a_phrase_banked_while_it_runs(speech_clip, tmp_path):
     assert recording.voice_id == "recording" and "lipsync" in recording.meta  # lips ready before Speak
     # its prosody too (what the head's nods follow): the face made from it at Speak is the one made from scratch
     from avatar.motion.speech_motion import speech_motion
+    from speech.text_visemes import text_visemes
 
+    said = text_visemes(recording.text, "en-US")
+    assert said and recording.meta["text_visemes"] == said  # what it says, read when it was made ready
     ahead = speech_motion(recording, 30.0, seed=3, lipsync=recording.meta["lipsync"],
-                          prosody=recording.meta["prosody"])
-    fresh = speech_motion(recording, 30.0, seed=3)
+                          prosody=recording.meta["prosody"], text_visemes=recording.meta["text_visemes"])
+    fresh = speech_motion(recording, 30.0, seed=3, text_visemes=said)
     assert ahead.source == fresh.source == "audio"
     assert np.allclose(ahead.values, fresh.values, atol=1e-5) and np.allclose(ahead.visemes, fresh.visemes, atol=1e-5)
     assert phrases.recording("thank you") is None  # the whole phrase, not a part of it

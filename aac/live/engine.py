@@ -284,6 +284,8 @@ class LiveEngine:
         to follow: espeak-ng reads the text in the voice's language (about 10 ms a sentence)."""
         if utterance.has_timing or not utterance.text.strip():
             return None
+        if "text_visemes" in utterance.meta:  # read ahead (a banked clip, when it was made ready: aac.bank)
+            return utterance.meta["text_visemes"]
         from speech.text_visemes import text_visemes
 
         return text_visemes(utterance.text, getattr(getattr(self.voice, "info", None), "language", "") or "en-us")
