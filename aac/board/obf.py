@@ -195,6 +195,20 @@ class _Reader:
         elif len(self.problems) == MAX_PROBLEMS:
             self.problems.append("more problems were found and not listed")
 
+    def claim_board_id(self, raw: dict, fallback: str, where: str) -> str:
+        """The id a board in this file goes by: its own, `fallback` when it has none, made unique when another
+        board has it already; each change reported."""
+        board_id = _text_id(raw.get("id"))
+        if board_id is None:
+            board_id = fallback
+            self.problem(f"{where}: the board has no id; it is now {board_id!r}")
+        if board_id in self.board_ids:
+            new_id = unique_id(board_id, self.board_ids)
+            self.problem(f"{where}: another board has the id {board_id!r}; this one is now {new_id!r}")
+            board_id = new_id
+        self.board_ids.add(board_id)
+        return board_id
+
     def repeated(self, kind: str, sentence: str) -> None:
         """A problem real packages often have on every board or button: told by example and a count at the end
         (`repeats_told`), so the rest of the report is not buried under hundreds of the same sentence."""
@@ -682,15 +696,8 @@ def read_package_bytes(data: bytes, source: str, limits: ZipLimits = DEFAULT_LIM
             except BoardFileError as exc:
                 reader.problem(f"{exc}; that board was left out")
                 continue
-            board_id = _text_id(raw.get("id"))
-            if board_id is None:
-                board_id = posixpath.splitext(posixpath.basename(name))[0] or "board"
-                reader.problem(f"{source}: {name}: the board has no id; it is now {board_id!r}")
-            if board_id in reader.board_ids:
-                new_id = unique_id(board_id, reader.board_ids)
-                reader.problem(f"{source}: {name}: another board has the id {board_id!r}; this one is now {new_id!r}")
-                board_id = new_id
-            reader.board_ids.add(board_id)
+            board_id = reader.claim_board_id(raw, posixpath.splitext(posixpath.basename(name))[0] or "board",
+                                             f"{source}: {name}")
             reader.board_by_path[name] = board_id
             raws.append((name, board_id, raw))
         if not raws:

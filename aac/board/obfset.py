@@ -17,7 +17,7 @@ from typing import Any
 from aac.board.cboard import is_cboard_board, obf_from_cboard
 from aac.board.errors import BoardFileError
 from aac.board.hashed_labels import HashedLabels, is_hashed
-from aac.board.model import BoardSet, unique_id
+from aac.board.model import BoardSet
 from aac.board.obf import FORMAT, ImportResult, _Reader, _report, _text_id
 
 _SET_FORMATS = ("obs", "open-board-0.1", None)
@@ -122,18 +122,8 @@ def read_board_list(value: list, source: str) -> ImportResult:
                              ".obz (Open Board Format) and import that")
     _unhash(raws, reader, source)
     _name_boards(raws, reader, source)
-    ids: list[str] = []
-    for index, raw in enumerate(raws):
-        board_id = _text_id(raw.get("id"))
-        if board_id is None:
-            board_id = f"board-{index + 1}"
-            reader.problem(f"{source}: board {index + 1} has no id; it is now {board_id!r}")
-        if board_id in reader.board_ids:
-            new_id = unique_id(board_id, reader.board_ids)
-            reader.problem(f"{source}: two boards have the id {board_id!r}; the second is now {new_id!r}")
-            board_id = new_id
-        reader.board_ids.add(board_id)
-        ids.append(board_id)
+    ids = [reader.claim_board_id(raw, f"board-{index + 1}", f"{source}: board {index + 1}")
+           for index, raw in enumerate(raws)]
     boards = {board_id: reader.board(raw, board_id, source, "") for board_id, raw in zip(ids, raws, strict=True)}
     # home is the first board, as the sets are written (other boards link back to it, so no rule finds it better)
     return ImportResult(BoardSet(root_id=ids[0], boards=boards), _report(reader, boards))

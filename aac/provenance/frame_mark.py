@@ -79,16 +79,8 @@ class FrameMarker:
 
     def mark(self, frame: np.ndarray) -> np.ndarray:
         """Add the mark to `frame` in place (saturating at 0 and 255) and return it."""
-        import cv2
-
         height, width = frame.shape[:2]
-        up, down = _additions(self.key, width, height)
-        if not frame.flags.c_contiguous:
-            frame[:] = cv2.subtract(cv2.add(frame, up), down)
-            return frame
-        cv2.add(frame, up, dst=frame)
-        cv2.subtract(frame, down, dst=frame)
-        return frame
+        return self.mark_part(frame, 0, 0, width, height)
 
     def mark_part(self, pixels: np.ndarray, x0: int, y0: int, width: int, height: int) -> np.ndarray:
         """Mark, in place, the part of a `width` x `height` frame whose top-left pixel is (`x0`, `y0`):
