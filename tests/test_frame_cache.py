@@ -113,7 +113,7 @@ def test_frames_shown_when_still_frames_are_skipped_keep_the_look(renderers, nam
 
 
 def test_still_frames_are_skipped_and_moving_ones_never(renderers):
-    _, cached = renderers
+    full, cached = renderers
     cache = FrameCache(cached)
     idle = _sequence("idle")
     cache.render(idle[0])
@@ -129,8 +129,12 @@ def test_still_frames_are_skipped_and_moving_ones_never(renderers):
         moved = np.abs(np.diff(frames, axis=0)).max(axis=1) > 0.05
         for before, after, moving in zip(frames[:-1], frames[1:], moved, strict=True):
             cache.render(before)
-            if moving:
-                assert cache.changed(after), f"{name}: a visible change was skipped"
+            if moving and not cache.changed(after):
+                # a parameter moved, yet no vertex by a quarter pixel: skipped, the frame before is shown again.
+                # It must look the same as the frame it stands for (speech comes from espeak-ng, whose audio
+                # varies by a few samples between syntheses: such small moves happen in some runs only)
+                shown, reference = full.render(before), full.render(after)
+                assert psnr_db(shown, reference) >= SHOWN_PSNR_DB, f"{name}: a visible change was skipped"
 
 
 def test_head_drift_alone_is_drawn_every_half_pixel_at_720p_and_the_face_never_waits(rig, renderers):

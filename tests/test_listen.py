@@ -193,7 +193,11 @@ def test_listen_command_prints_what_a_recording_says(tmp_path, espeak):
     shown = _aac("listen", str(tmp_path / "call.wav"), cwd=tmp_path)
     assert shown.returncode == 0 and shown.stderr == "", shown.stderr
     lines = shown.stdout.splitlines()
-    assert len(lines) == 2 and lines[0].startswith("0:00.") and "water" in lines[0] and "park" in lines[1]
+    assert len(lines) == 2 and lines[0].startswith("0:00.")
+    # each line is its sentence, one word heard wrong at most: espeak-ng's audio varies by a few samples from
+    # one synthesis to the next, and Whisper once heard "auger" for "water" (the WER is the bench's to measure)
+    for line, sentence in zip(lines, SENTENCES[:2], strict=True):
+        assert word_error_rate(sentence, line.split("  ", 1)[1]) <= 1 / len(sentence.split()) + 1e-9, line
     timed = json.loads(_aac("listen", str(tmp_path / "call.wav"), "--json", cwd=tmp_path).stdout)
     assert [c["start_s"] for c in timed["captions"]] == pytest.approx([s for s, _ in spans], abs=0.3)
     assert word_error_rate(" ".join(SENTENCES[:2]), " ".join(w["text"] for c in timed["captions"]

@@ -10,6 +10,7 @@ engine) plus the engine's (the message entering -> its first sample placed on th
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import tempfile
 import time
@@ -125,6 +126,7 @@ def measure(messages: int, voice_id: str | None) -> dict:
     finally:
         engine.close()
         voice.close()
+        shutil.rmtree(folder, ignore_errors=True)  # the bench's clips and profile leave nothing behind
     figures: dict = {"voice": voice.info.id,
                      "engine_width_px": settings.width, "engine_height_px": settings.height,
                      "engine_fps": settings.fps, "messages": len(texts)}
