@@ -82,24 +82,6 @@ def model():
     return LipsyncModel()
 
 
-@needs_flite
-def test_stream_loudness_in_any_chunks_equals_the_whole_clip(model):
-    utt = heldout_utterance("flite:awb", "Maybe we can meet for lunch on Friday afternoon.")
-    whole = model.predict(utt.audio, utt.sample_rate_hz)
-    stream = model.stream(utt.sample_rate_hz)
-    rng = np.random.default_rng(2)
-    parts, i = [], 0
-    while i < len(utt.audio):
-        n = int(rng.integers(1, 3000))
-        parts.append(stream.push(utt.audio[i : i + n]))
-        i += n
-    parts.append(stream.flush())
-    loud = np.concatenate([p.loudness_db for p in parts])
-    assert whole.loudness_db is not None and loud.shape == (whole.n_frames,)
-    np.testing.assert_allclose(loud, whole.loudness_db, atol=1e-3)
-    assert loud.max() - np.percentile(loud, 5) > 30  # speech against its pauses
-
-
 @pytest.fixture(scope="module")
 def awb_scores(model):
     """flite awb (a held-out voice) on 10 held-out sentences: audio alone without and with the closure

@@ -64,6 +64,10 @@ def test_streaming_in_any_chunks_equals_the_whole_clip(model):
     probs = np.concatenate([p.probs for p in parts])
     assert probs.shape == whole.probs.shape == (len(utt.audio) * 100 // utt.sample_rate_hz, 15)
     np.testing.assert_allclose(probs, whole.probs, atol=1e-5)
+    loud = np.concatenate([p.loudness_db for p in parts])  # the closure rule's loudness streams alike
+    assert whole.loudness_db is not None and loud.shape == (whole.n_frames,)
+    np.testing.assert_allclose(loud, whole.loudness_db, atol=1e-3)
+    assert loud.max() - np.percentile(loud, 5) > 30  # speech against its pauses
 
 
 def _score(model, voices, n):

@@ -54,12 +54,17 @@ def _from_cboard(raws: list[dict], reader: _Reader, source: str) -> list[dict]:
     return out
 
 
+def _buttons(raw: dict) -> list:
+    """A board's buttons as written (an empty list when it has none or they are not a list)."""
+    return raw["buttons"] if isinstance(raw.get("buttons"), list) else []
+
+
 def _unhash(boards: list[dict], reader: _Reader, source: str) -> None:
     """Hashed labels (and vocalizations) replaced, in place, by their words; a blank where none is known."""
     words = None
     hashed = recovered = 0
     for raw in boards:
-        for button in raw.get("buttons") or [] if isinstance(raw.get("buttons"), list) else []:
+        for button in _buttons(raw):
             if not isinstance(button, dict):
                 continue
             for key in ("label", "vocalization"):
@@ -85,7 +90,7 @@ def _name_boards(boards: list[dict], reader: _Reader, source: str) -> None:
     """A board without a name takes the label of the first button that opens it."""
     opened_by: dict[str, str] = {}
     for raw in boards:
-        for button in raw.get("buttons") or [] if isinstance(raw.get("buttons"), list) else []:
+        for button in _buttons(raw):
             if not isinstance(button, dict) or not isinstance(button.get("load_board"), dict):
                 continue
             target = _text_id(button["load_board"].get("id"))
