@@ -45,8 +45,13 @@ def tiny_model(tmp_path_factory) -> Path:
     """A tiny random VITS model folder at 16 kHz, built in its own process (torch stays out of this one)."""
     if COQUI_PROBLEM:
         pytest.skip(COQUI_PROBLEM)
-    folder = tmp_path_factory.mktemp("coqui") / "tiny-vits"
-    code = f"from tests.coqui_tiny import build_tiny_vits; build_tiny_vits({str(folder)!r}, 16000)"
+    return build_tiny(tmp_path_factory.mktemp("coqui") / "tiny-vits", "build_tiny_vits", 16000)
+
+
+def build_tiny(folder: Path, builder: str, *args) -> Path:
+    """`folder` made by `tests.coqui_tiny.<builder>(folder, *args)` in its own process (torch stays out of this
+    one)."""
+    code = f"from tests.coqui_tiny import {builder}; {builder}({', '.join(map(repr, (str(folder), *args)))})"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
                           env={**os.environ, "PYTHONPATH": str(REPO)})
     assert done.returncode == 0, done.stderr[-2000:]

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,12 +14,7 @@ import soundfile
 import yaml
 
 from speech.voice_language import pick_language
-from tests.test_voices_coqui import COQUI_PROBLEM, REPO, needs_coqui
-
-
-def aac(*args, env, timeout=300):
-    return subprocess.run([sys.executable, "-m", "aac", *args], capture_output=True, text=True, env=env,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
+from tests.test_voices_coqui import COQUI_PROBLEM, REPO, aac, build_tiny, needs_coqui
 
 
 @pytest.fixture(scope="module")
@@ -29,12 +22,7 @@ def tiny_xtts(tmp_path_factory) -> Path:
     """A tiny random XTTS model folder (en, de, fr), built in its own process (torch stays out of this one)."""
     if COQUI_PROBLEM:
         pytest.skip(COQUI_PROBLEM)
-    folder = tmp_path_factory.mktemp("coqui") / "tiny-xtts"
-    code = f"from tests.coqui_tiny import build_tiny_xtts; build_tiny_xtts({str(folder)!r})"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
-    assert done.returncode == 0, done.stderr[-2000:]
-    return folder
+    return build_tiny(tmp_path_factory.mktemp("coqui") / "tiny-xtts", "build_tiny_xtts")
 
 
 def _set_language(profiles: Path, language: str) -> None:
