@@ -59,6 +59,10 @@ def test_a_short_run_prints_every_figure_and_stops_its_spinners(env):
     assert figures["frames_rendered"] > 60
     assert 0 < figures["engine_cpu_cores_idle"] < 2 and 0 < figures["engine_cpu_cores_speaking"] < 2
     assert figures["messages"] == 2 and figures["problems"] == "none"
+    # the engine's CPU by thread: the named threads drew and spoke, and the groups add up to the whole
+    assert figures["engine_cpu_cores_speaking_render"] > 0 and figures["engine_cpu_cores_speaking_speech"] > 0
+    by_thread = sum(v for k, v in figures.items() if k.startswith("engine_cpu_cores_speaking_"))
+    assert abs(by_thread - figures["engine_cpu_cores_speaking"]) < 0.05
     for key in ("speak_to_first_audio_ms_median_composed", "speak_to_first_audio_ms_median_not_composed",
                 "speak_to_first_open_mouth_ms_median_composed", "av_offset_ms_median", "rss_mb_end"):
         assert figures[key] == figures[key] and figures[key] > 0, key  # measured: not NaN

@@ -9,7 +9,8 @@ messages composed first (their speech prepared while "typed") and half said stra
 `--minutes` have passed (at least once).
 
 Figures: the engine's CPU in cores (this process's CPU time over wall time: the bench's own
-thread only sleeps and waits) idle and speaking; frames dropped and the longest run of drops;
+thread only sleeps and waits) idle and speaking, and by thread (render, llvmpipe, speech, ...);
+frames dropped and the longest run of drops;
 frames redrawn (the others were still: nothing drawn); Speak -> first audio on the engine's clock
 and Speak -> first open mouth at the camera, composed and not; the A/V offset at the camera (the
 audio clock when a frame arrives less the time the frame shows: what the engine adds; the face
@@ -33,6 +34,7 @@ from aac.benches.latency import OPEN_JAW
 from aac.benches.soak import rss_mb, trend_mb_per_10_min
 from aac.commands.bench import frame_size, print_figures
 from aac.process_memory import anonymous_mb, peak_rss_mb, private_mb
+from aac.thread_cpu import difference, thread_cpu_s
 from speech.audio_out import PacedOutput
 
 MESSAGES = ("Hello, how are you today?", "I would like a cup of tea, please.", "Thank you for coming today.",
@@ -109,14 +111,23 @@ class _Phase:
 
     def __init__(self) -> None:
         self.cpu_s = self.wall_s = 0.0
+        self.threads_cpu_s: dict[str, float] = {}
 
     def __enter__(self):
-        self._cpu, self._wall = time.process_time(), time.monotonic()
+        self._cpu, self._wall, self._threads = time.process_time(), time.monotonic(), thread_cpu_s()
         return self
 
     def __exit__(self, *exc) -> None:
         self.cpu_s += time.process_time() - self._cpu
         self.wall_s += time.monotonic() - self._wall
+        for group, seconds in difference(thread_cpu_s(), self._threads).items():
+            self.threads_cpu_s[group] = self.threads_cpu_s.get(group, 0.0) + seconds
+
+    def thread_cores(self, name: str) -> dict[str, float]:
+        """Each thread group's share of the spell's cores, keyed for the figures."""
+        wall = max(self.wall_s, 1e-9)
+        return {f"engine_cpu_cores_{name}_{group}": round(seconds / wall, 3)
+                for group, seconds in sorted(self.threads_cpu_s.items())}
 
     @property
     def cores(self) -> float:
@@ -242,6 +253,8 @@ def measure(size: tuple[int, int] | None, fps: float | None, voice_id: str | Non
         "minutes_measured": round((time.monotonic() - t_start) / 60, 2),
         "engine_cpu_cores_idle": round(idle.cores, 3),
         "engine_cpu_cores_speaking": round(speaking.cores, 3),
+        **idle.thread_cores("idle"),
+        **speaking.thread_cores("speaking"),
         "frames_rendered": rendered,
         "frames_dropped": dropped,
         "dropped_percent": round(100.0 * dropped / max(1, rendered + dropped), 3),
