@@ -5,9 +5,10 @@ triangles with a vertex that follows the head or a blendshape can change. `Frame
 whole picture once and keeps it as last drawn; per frame it draws and reads back only the rectangle
 of the triangles whose vertices moved since the last frame drawn (where they were and where they
 are now; the eyes too when the gaze changed), with the GL scissor, at the output size itself (the
-size the meeting app is sent), and pastes it into the kept picture. The framebuffer outside the
-scissor keeps the last drawn picture too. Inside the rectangle every triangle is drawn as in a
-full render, and outside it no triangle changed, so the frame equals the full render.
+size the meeting app is sent), and pastes it into the kept picture. The framebuffer keeps the last
+drawn picture: inside the rectangle only the triangles that can move are drawn again over it
+(`Renderer.draw(moving_only=True)`), and the still ones, and everything outside it, are as they
+were, so the frame equals the full render.
 
 `changed(params)` tells whether a frame's moving vertices (and irises) would land `still_px` or
 more from where they were last drawn (the head's drift alone: `head_still_px`): when not, the
@@ -121,7 +122,7 @@ class FrameCache:
         self._finish = finish
         rig = renderer.rig
         self.width, self.height = renderer.width, renderer.height
-        moves = (rig.head_weight > 0) | (np.abs(rig.deltas).max(axis=(0, 2)) > 0)
+        moves = rig.moving_vertices
         eyes = np.concatenate([np.full(len(t), True) for t in rig.eye_triangles]) if rig.eye_triangles else \
             np.zeros(0, bool)
         triangles = np.concatenate([rig.face_triangles, rig.interior_triangles, *rig.eye_triangles]).astype(np.int64)
@@ -247,7 +248,7 @@ class FrameCache:
         # rows are GL's rows as they are
         r.fbo.scissor = (box.x0, box.y0, w, h)  # the clear and every pass keep inside it
         try:
-            r.draw(params)
+            r.draw(params, moving_only=True)  # the still triangles are in the framebuffer as last drawn
         finally:
             r.fbo.scissor = None
         self._wait()  # other Python threads run while it rasterizes

@@ -50,6 +50,11 @@ class Rig:
         """Width and height of the canvas (the texture) in pixels."""
         return self.texture.shape[1], self.texture.shape[0]
 
+    @property
+    def moving_vertices(self) -> np.ndarray:
+        """(V,) bool: the vertices a parameter can move (they follow the head or a blendshape)."""
+        return (self.head_weight > 0) | (np.abs(self.deltas).max(axis=(0, 2)) > 0)
+
 
 _ARRAYS = (
     "positions", "uvs", "colors", "head_weight", "deltas", "face_triangles", "interior_triangles",
