@@ -177,10 +177,14 @@ class FrameCache:
     def _gaze(self, params: np.ndarray) -> np.ndarray:
         return gaze_shift(params, self._iris_radius) * self._scale
 
-    def _box(self, pixels: np.ndarray) -> Region:
-        low = np.floor(pixels.min(axis=0)).astype(int) - _MARGIN_PX
-        high = np.ceil(pixels.max(axis=0)).astype(int) + _MARGIN_PX + 1
-        return Region(max(0, low[0]), max(0, low[1]), min(self.width, high[0]), min(self.height, high[1]))
+    def _box(self, pixels: np.ndarray, also: np.ndarray | None = None) -> Region:
+        """The rectangle of the frame the points `pixels` (and `also`) fall in, with the redraw margin."""
+        low, high = pixels.min(axis=0), pixels.max(axis=0)
+        if also is not None:
+            low, high = np.minimum(low, also.min(axis=0)), np.maximum(high, also.max(axis=0))
+        x0, y0 = (int(v) - _MARGIN_PX for v in np.floor(low))
+        x1, y1 = (int(v) + _MARGIN_PX + 1 for v in np.ceil(high))
+        return Region(max(0, x0), max(0, y0), min(self.width, x1), min(self.height, y1))
 
     @staticmethod
     def _union(a: Region, b: Region) -> Region:
@@ -226,9 +230,12 @@ class FrameCache:
         damaged = np.any(pixels != self._last_pixels, axis=1)[self._triangles].any(axis=1)
         if not np.array_equal(gaze, self._last_gaze):
             damaged |= self._eye_triangles
-        if damaged.any():
+        if damaged.all():  # as in speech: every moving triangle, so every one of their vertices
+            box = self._box(pixels, self._last_pixels)
+            self._draw(params, box)
+        elif damaged.any():
             corners = self._triangles[damaged].reshape(-1)
-            box = self._union(self._box(pixels[corners]), self._box(self._last_pixels[corners]))
+            box = self._box(pixels[corners], self._last_pixels[corners])
             self._draw(params, box)
         else:
             box = Region(0, 0, 0, 0)
