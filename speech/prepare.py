@@ -24,6 +24,16 @@ from speech.voice import Voice
 # each): 91 and 306 ms at nice 19, 44 and 99 ms at nice 0, 38 and 35 ms at nice 5.
 _BACKGROUND_NICE = 5
 _WORKED_AHEAD = "prepared_ahead"  # Utterance.meta: the preparer's work_ahead has been done on it
+# What the kept sentences may hold: a sentence keeps its audio and, worked ahead, its marked copy
+# (about 0.35 MB a second of Piper speech in all). 64 sentences were about 28 MB, which a long
+# session's memory grew by as the cache filled; 8 MB is the last 20-odd sentences.
+MAX_KEPT_BYTES = 8 * 1024 * 1024
+
+
+def utterance_bytes(utterance: Utterance) -> int:
+    """Memory an utterance holds in arrays: its audio and what was worked out ahead into its meta."""
+    extra = sum(value.nbytes for value in utterance.meta.values() if hasattr(value, "nbytes"))
+    return int(utterance.audio.nbytes) + int(extra)
 
 
 def _lower_this_thread() -> None:
@@ -37,7 +47,7 @@ def _lower_this_thread() -> None:
 class SpeechPreparer:
     """Background synthesis of composed text for one voice; `take` returns speech for Speak."""
 
-    def __init__(self, voice: Voice, max_sentences: int = 64,
+    def __init__(self, voice: Voice, max_sentences: int = 64, max_bytes: int = MAX_KEPT_BYTES,
                  work_ahead: Callable[[Utterance], None] | None = None) -> None:
         self.voice = voice
         # what the player of the speech would otherwise work out at Speak (the live engine: the prosody the head
@@ -45,6 +55,7 @@ class SpeechPreparer:
         self._work_ahead = work_ahead
         self._cache: OrderedDict[tuple, Utterance] = OrderedDict()
         self._max = max_sentences
+        self._max_bytes = max_bytes
         self._lock = threading.Lock()
         self._wanted: list[str] = []
         self._generation = 0
@@ -99,6 +110,8 @@ class SpeechPreparer:
                 except Exception:  # only time is lost
                     pass
                 utterance.meta[_WORKED_AHEAD] = True
+                with self._lock:
+                    self._trim()  # its marked copy counts now
 
     def _ready(self, sentence: str) -> bool:
         """Prepared, with the work ahead done when there is any (a sentence spoken before was stored without)."""
@@ -111,8 +124,26 @@ class SpeechPreparer:
     def _store(self, sentence: str, utterance: Utterance) -> None:
         self._cache[self._key(sentence)] = utterance
         self._cache.move_to_end(self._key(sentence))
-        while len(self._cache) > self._max:
-            self._cache.popitem(last=False)
+        self._trim()
+
+    def _trim(self) -> None:
+        """Forget the sentences used longest ago beyond the count and the bytes kept.
+
+        The sentences of the text being composed stay whatever they hold: forgetting them would
+        have the worker prepare them again, and forget others of the same text, without end.
+        """
+        # the sizes are read now: a sentence's work ahead adds its marked audio after it is stored
+        total = sum(utterance_bytes(u) for u in self._cache.values())
+        wanted = {self._key(s) for s in self._wanted}
+        for key in [k for k in self._cache if k not in wanted]:  # oldest first
+            if len(self._cache) <= self._max and total <= self._max_bytes:
+                break
+            total -= utterance_bytes(self._cache.pop(key))
+
+    def kept_bytes(self) -> int:
+        """Memory the kept sentences hold."""
+        with self._lock:
+            return sum(utterance_bytes(u) for u in self._cache.values())
 
     def take(self, text: str) -> Iterator[Utterance]:
         """The speech of `text`, sentence by sentence: prepared ones at once, the rest made now."""

@@ -75,3 +75,29 @@ def test_voice_settings_are_part_of_the_key():
     finally:
         a.close()
         b.close()
+
+
+def test_kept_speech_is_bounded_in_bytes_and_a_long_message_is_kept_whole():
+    from speech.prepare import utterance_bytes
+
+    voice = get_voice("espeak:en-us")
+    one = voice.synthesize_sentence("Sentence number one of the story.")
+    budget = 3 * utterance_bytes(one)  # room for about three sentences
+    p = SpeechPreparer(voice, max_bytes=budget)
+    try:
+        for i in range(8):  # messages said one after another: the oldest are forgotten
+            text = f"Sentence number {i} of the story."
+            p.compose(text)
+            assert _wait_until(lambda t=text: p.is_ready(t))
+        assert p.kept_bytes() <= budget * 1.2
+        assert p.is_ready("Sentence number 7 of the story.") and not p.is_ready("Sentence number 0 of the story.")
+        # one message longer than the budget: all of it stays prepared (and is not prepared over and over)
+        long_text = " ".join(f"This is part {i} of a longer message." for i in range(6))
+        p.compose(long_text)
+        assert _wait_until(lambda: p.is_ready(long_text))
+        prepared = p.stats["prepared"]
+        time.sleep(0.5)
+        assert p.stats["prepared"] == prepared and p.is_ready(long_text)
+        assert p.kept_bytes() > budget
+    finally:
+        p.close()
