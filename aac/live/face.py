@@ -23,6 +23,11 @@ from avatar.motion.speech_motion import SpeechMotion
 # than early sound (ITU-R BT.1359: early by 45 ms is noticed, late only by 125 ms), so the mouth
 # is shown this much before the sound it makes.
 VISUAL_LEAD_S = 0.03
+# Frames on the clock's grid are worked out this many at a time: the motion of one frame costs
+# about what eight do together (numpy's per-call overhead), and the render thread wakes to it
+# with cold caches every frame. Anything that changes what is shown (speech placed or cut, an
+# emotion) drops the frames worked out ahead.
+AHEAD_FRAMES = 8
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ class LiveFace:
         self._lock = threading.Lock()
         self._parts: list[SpokenPart] = []
         self._shown = (controls.emotion, controls.intensity)
+        self._ahead: dict[int, np.ndarray] = {}  # frame index -> parameters, worked out together
 
     def place(self, start_s: float, part: SpokenPart) -> SpokenPart:
         """Show `part` for speech heard from clock time `start_s` (the face leading by VISUAL_LEAD_S)."""
@@ -67,6 +73,7 @@ class LiveFace:
         placed = dataclasses.replace(part, motion=dataclasses.replace(part.motion, start_s=shown_s))
         with self._lock:
             self._parts.append(placed)
+            self._ahead = {}
             self.generator.place(placed.motion)
             self._set_emotion(placed.emotion, placed.intensity, shown_s)
         return placed
@@ -74,12 +81,14 @@ class LiveFace:
     def _set_emotion(self, emotion: str, intensity: float, at_s: float) -> None:
         if (emotion, intensity) != self._shown:
             controls = dataclasses.replace(self.controls, emotion=emotion, intensity=intensity)
+            self._ahead = {}
             self.generator.set_controls(controls, at_s)
             self._shown = (emotion, intensity)
 
     def cut(self, at_s: float) -> None:
         """Drop everything that would show after `at_s` (stop or skip)."""
         with self._lock:
+            self._ahead = {}
             self.generator.cut(at_s)
             # the sentence being said ends here too: its caption must not run on to the words not spoken
             self._parts = [_ended(p, at_s) for p in self._parts if p.motion.start_s < at_s]
@@ -98,7 +107,15 @@ class LiveFace:
             self._parts = [p for p in self._parts if p.end_s > t_s - 1.0]
             if not self._parts:  # said and done: back to the profile's own expression
                 self._set_emotion(self.controls.emotion, self.controls.intensity, t_s)
-            return self.generator.frame(t_s)
+            index = round(t_s * self.fps)
+            if abs(index - t_s * self.fps) > 1e-6:  # off the frame grid: this time alone
+                return self.generator.frame(t_s)
+            values = self._ahead.get(index)
+            if values is None:
+                indices = index + np.arange(AHEAD_FRAMES)
+                self._ahead = dict(zip(indices.tolist(), self.generator.frames(indices / self.fps), strict=True))
+                values = self._ahead[index]
+            return values.copy()
 
     def caption(self, t_s: float) -> str:
         """The words of the sentence playing, up to the one being spoken."""
