@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from pathlib import Path
 
 from aac.arguments import input_file, number, whole_number
 
@@ -15,6 +17,12 @@ def _lipsync(args: argparse.Namespace) -> int:
     from avatar.lipsync.model import DEFAULT_MODEL_PATH
     from speech.registry import get_voice
 
+    if args.corpus is not None:
+        if args.voice or args.phones or args.per_voice:
+            print("aac-avatar: --corpus judges the corpus's own recordings: leave out --voice, --phones and "
+                  "--per-voice (each speaker is reported)", file=sys.stderr)
+            return 2
+        return _corpus(args)
     voices = tuple(args.voice) if args.voice else HELD_OUT_VOICES
     if args.model:
         from aac.commands.visemes import load_model
@@ -33,19 +41,7 @@ def _lipsync(args: argparse.Namespace) -> int:
         print(f"degraded: noise {args.snr_db} dB below the speech, reverberation {args.reverb_s} s")
     if args.world:
         print("as real recordings: room noise, breaths in the pauses, microphones, call codecs (Opus, AAC)")
-    print(f"{figures['utterances']} utterances, {figures['audio_s']:.1f} s of audio, judged at 100 frames/s "
-          "in Rhubarb shapes")
-    print(f"{'':24s}{'model':>10s}{'loudness':>10s}" + (f"{'phones':>10s}" if args.phones else "")
-          + (f"{'+text':>10s}" if args.text else ""))
-    for key in ("frame_accuracy", "speech_frame_accuracy", "closures_shown", "openness_r", "false_closures",
-                "pauses_closed"):
-        row = f"{key:24s}{figures['model_' + key]:10.3f}{figures['loudness_' + key]:10.3f}"
-        if args.phones:
-            row += f"{figures['phones_' + key]:10.3f}"
-        if args.text:
-            row += f"{figures['text_' + key]:10.3f}"
-        print(row)
-    print(f"model speed: {figures['model_x_realtime']:.0f}x real time on one thread")
+    _print_figures(figures, args.phones, args.text)
     print_family_table(figures)
     for key, value in figures.items():
         if "@" in key and "@family:" not in key:
@@ -53,19 +49,71 @@ def _lipsync(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_family_table(figures: dict) -> None:
-    """The model on each held-out family alone, the worst family and the mean of families."""
+def _print_figures(figures: dict, phones: bool, text: bool) -> None:
+    print(f"{figures['utterances']} utterances, {figures['audio_s']:.1f} s of audio, judged at 100 frames/s "
+          "in Rhubarb shapes")
+    print(f"{'':24s}{'model':>10s}{'loudness':>10s}" + (f"{'phones':>10s}" if phones else "")
+          + (f"{'+text':>10s}" if text else ""))
+    for key in ("frame_accuracy", "speech_frame_accuracy", "closures_shown", "openness_r", "false_closures",
+                "pauses_closed"):
+        row = f"{key:24s}{figures['model_' + key]:10.3f}{figures['loudness_' + key]:10.3f}"
+        if phones:
+            row += f"{figures['phones_' + key]:10.3f}"
+        if text:
+            row += f"{figures['text_' + key]:10.3f}"
+        print(row)
+    print(f"model speed: {figures['model_x_realtime']:.0f}x real time on one thread")
+
+
+def _corpus(args: argparse.Namespace) -> int:
+    """`eval lipsync --corpus DIR`: the audio path on real recordings with hand-aligned phones."""
+    from aac.commands.visemes import load_model, text_visemes
+    from avatar.lipsync.corpus import corpus_utterances, find_recordings
+    from avatar.lipsync.judge import judge_utterances
+    from avatar.lipsync.model import LipsyncModel
+
+    recordings = find_recordings(args.corpus)  # no pairs, or no folder: one line naming it, before any work
+    model = load_model(args.model) if args.model else LipsyncModel(threads=1)
+    figures = judge_utterances(
+        corpus_utterances(args.corpus, args.sentences), model, group_of=lambda utt: utt.voice_id,
+        group_kind="speaker", per_voice=False, snr_db=args.snr_db, reverb_s=args.reverb_s, world=args.world,
+        text_visemes=text_visemes if args.text else None,
+    )
+    figures["corpus_recordings_found"] = len(recordings)
+    if args.json:
+        print(json.dumps(figures))
+        return 0
+    print(f"corpus: {args.corpus} ({figures['speakers']} speakers, {figures['utterances']} recordings, "
+          "hand-aligned phones)")
+    if args.snr_db is not None or args.reverb_s is not None:
+        print(f"degraded: noise {args.snr_db} dB below the speech, reverberation {args.reverb_s} s")
+    if args.world:
+        print("as real recordings: room noise, breaths in the pauses, microphones, call codecs (Opus, AAC)")
+    _print_figures(figures, False, args.text)
+    print_family_table(figures, "speaker")
+    if args.text:
+        print_family_table(figures, "speaker", "text")
+    return 0
+
+
+def print_family_table(figures: dict, kind: str = "family", path: str = "model") -> None:
+    """The model on each held-out family (or a corpus's speaker: `kind`) alone, the worst and the mean;
+    `path` "text" for the audio+text path."""
     from avatar.lipsync.judge import FIGURES
 
-    families = sorted({k.split("@family:")[1] for k in figures if "@family:" in k})
+    families = sorted({k.split(f"@{kind}:")[1] for k in figures if k.startswith(f"{path}_") and f"@{kind}:" in k})
     if not families:
         return
+    lead = "" if path == "model" else f"{path}_"
+    what = "audio model" if path == "model" else "audio model given the text"
+    label = f"by {'held-out family' if kind == 'family' else kind} ({what})"
     heads = ("accuracy", "speech", "p/b/m", "open r", "false cl", "pauses")
-    print(f"\nby held-out family (audio model){'':2s}" + "".join(f"{h:>10s}" for h in heads))
+    print(f"\n{label:34s}" + "".join(f"{h:>10s}" for h in heads))
     for family in families:
-        print(f"{family:34s}" + "".join(f"{figures[f'model_{k}@family:{family}']:10.3f}" for k in FIGURES))
-    print(f"{'worst family':34s}" + "".join(f"{figures[f'worst_family_{k}']:10.3f}" for k in FIGURES))
-    print(f"{'mean of families':34s}" + "".join(f"{figures[f'family_mean_{k}']:10.3f}" for k in FIGURES))
+        print(f"{family:34s}" + "".join(f"{figures[f'{path}_{k}@{kind}:{family}']:10.3f}" for k in FIGURES))
+    print(f"{'worst ' + kind:34s}" + "".join(f"{figures[f'{lead}worst_{kind}_{k}']:10.3f}" for k in FIGURES))
+    plural = "families" if kind == "family" else f"{kind}s"
+    print(f"{'mean of ' + plural:34s}" + "".join(f"{figures[f'{lead}{kind}_mean_{k}']:10.3f}" for k in FIGURES))
 
 
 def _phone_path(voices, n_sentences, get_voice) -> dict[str, float]:
@@ -105,6 +153,14 @@ def _heldout_voice(text: str) -> str:
     return text
 
 
+def _corpus_folder(text: str) -> Path:
+    """An argparse type: an existing folder."""
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: no such corpus folder")
+    return path
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("eval", help="judge quality (lip sync) on held-out data")
     kinds = parser.add_subparsers(dest="eval_kind", metavar="WHAT")
@@ -129,6 +185,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      help="also judge the audio model given each sentence's text (as `visemes --text`)")
     lip.add_argument("--world", action="store_true",
                      help="as real recordings: room noise, breaths in pauses, microphones, call codecs")
+    lip.add_argument("--corpus", type=_corpus_folder, default=None, metavar="DIR",
+                     help="judge on real recordings with hand-aligned phones instead (TIMIT style: X.wav or X.WAV "
+                     "beside X.phn or X.PHN, transcript X.txt or X.wrd; the folder holding each is its speaker); "
+                     "--sentences is then per speaker")
     lip.add_argument("--json", action="store_true", help="one JSON object")
     lip.set_defaults(func=_lipsync)
     parser.set_defaults(func=lambda args: parser.print_help() or 2)

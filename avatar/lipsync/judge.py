@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from avatar.lipsync.loudness import loudness_mouth
 from avatar.lipsync.model import DEFAULT_MODEL_PATH, LipsyncModel
 from avatar.lipsync.text_align import align, viseme_sequence
 from avatar.motion.rhubarb import shapes_from_visemes
+from speech.utterance import Utterance
 
 
 def judge(
@@ -49,13 +50,36 @@ def judge(
     `aac-avatar visemes --text` finds them) the audio+text path is judged too (`text_*`).
     """
     model = LipsyncModel(model_path, threads=1)
+    return judge_utterances(heldout_set(voices, n_sentences, espeak_voice), model, per_voice=per_voice, snr_db=snr_db,
+                            reverb_s=reverb_s, world=world, text_visemes=text_visemes)
+
+
+def judge_utterances(
+    utterances: Iterable[Utterance],
+    model: LipsyncModel,
+    group_of: Callable[[Utterance], str] = lambda utt: family_of(utt.voice_id),
+    group_kind: str = "family",
+    per_voice: bool = False,
+    snr_db: float | None = None,
+    reverb_s: float | None = None,
+    world: bool = False,
+    text_visemes: Callable[[str], list[str]] | None = None,
+) -> dict[str, float | int | str]:
+    """`judge` on any utterances with exact phones (held-out voices, a corpus of real recordings).
+
+    Each group (`group_of`: by default the voice's held-out family; a corpus's speaker) is also
+    judged alone, `model_*@GROUP_KIND:NAME`, with the worst group's figures (`worst_GROUP_KIND_*`)
+    and the mean over groups (`GROUP_KIND_mean_*`); with `text_visemes` the same for the
+    audio+text path, prefixed `text_`.
+    """
     ours, base, with_text = LipsyncScore(), LipsyncScore(), LipsyncScore()
     by_voice: dict[str, LipsyncScore] = {}
-    by_family: dict[str, LipsyncScore] = {}
+    by_group: dict[str, LipsyncScore] = {}
+    text_by_group: dict[str, LipsyncScore] = {}
     audio_s = 0.0
     model_s = 0.0
     rng = np.random.default_rng(0)
-    for i, utt in enumerate(heldout_set(voices, n_sentences, espeak_voice)):
+    for i, utt in enumerate(utterances):
         if world:
             utt = in_the_world(utt, np.random.default_rng([1, i]), codec=("opus", "aac", None, None)[i % 4])
         if snr_db is not None or reverb_s is not None:
@@ -68,13 +92,15 @@ def judge(
         ours.add(utt.phones, shapes, out.openness)
         if per_voice:
             by_voice.setdefault(utt.voice_id, LipsyncScore()).add(utt.phones, shapes, out.openness)
-        by_family.setdefault(family_of(utt.voice_id), LipsyncScore()).add(utt.phones, shapes, out.openness)
+        group = group_of(utt)
+        by_group.setdefault(group, LipsyncScore()).add(utt.phones, shapes, out.openness)
         b_shapes, b_open = loudness_mouth(utt.audio, utt.sample_rate_hz)
         base.add(utt.phones, b_shapes, b_open)
         if text_visemes is not None:
             path = align(out.probs, viseme_sequence(text_visemes(utt.text)))
             t_shapes = shapes if path is None else shapes_from_visemes(path)
             with_text.add(utt.phones, t_shapes, out.openness)
+            text_by_group.setdefault(group, LipsyncScore()).add(utt.phones, t_shapes, out.openness)
     figures: dict[str, float | int | str] = {}
     figures.update(ours.figures("model_"))
     figures.update(base.figures("loudness_"))
@@ -83,7 +109,9 @@ def judge(
     figures["audio_s"] = audio_s
     figures["utterances"] = len(ours.ref_open)
     figures["model_x_realtime"] = audio_s / max(model_s, 1e-9)
-    figures.update(family_figures(by_family))
+    figures.update(family_figures(by_group, group_kind))
+    if text_visemes is not None:
+        figures.update(family_figures(text_by_group, group_kind, path="text"))
     for voice, score in by_voice.items():
         f = score.figures()
         figures[f"model_frame_accuracy@{voice}"] = f["frame_accuracy"]
@@ -95,23 +123,31 @@ FIGURES = ("frame_accuracy", "speech_frame_accuracy", "closures_shown", "opennes
            "pauses_closed")
 
 
-def family_figures(by_family: dict[str, LipsyncScore]) -> dict[str, float | str]:
-    """Each family's figures, the worst family's figure for each, and the mean over families."""
+def family_figures(by_family: dict[str, LipsyncScore], kind: str = "family",
+                   path: str = "model") -> dict[str, float | str]:
+    """Each family's figures, the worst family's figure for each, and the mean over families.
+
+    `kind` names the groups in the keys (a corpus's "speaker": `model_*@speaker:NAME`,
+    `worst_speaker_*`, `speaker_mean_*`); `path` "text" judges the audio+text path
+    (`text_*@speaker:NAME`, `text_worst_speaker_*`, `text_speaker_mean_*`).
+    """
     out: dict[str, float | str] = {}
+    lead = "" if path == "model" else f"{path}_"
     per = {family: score.figures() for family, score in sorted(by_family.items())}
     for family, f in per.items():
         for key in FIGURES:
-            out[f"model_{key}@family:{family}"] = f[key]
+            out[f"{path}_{key}@{kind}:{family}"] = f[key]
     if not per:
         return out
     for key in FIGURES:
         values = {family: f[key] for family, f in per.items()}
         pick = max if key == "false_closures" else min
         worst = pick(values, key=values.__getitem__)
-        out[f"worst_family_{key}"] = values[worst]
-        out[f"worst_family_{key}_family"] = worst
-        out[f"family_mean_{key}"] = float(np.mean(list(values.values())))
-    out["families"] = len(per)
+        out[f"{lead}worst_{kind}_{key}"] = values[worst]
+        out[f"{lead}worst_{kind}_{key}_{kind}"] = worst
+        out[f"{lead}{kind}_mean_{key}"] = float(np.mean(list(values.values())))
+    if path == "model":
+        out["families" if kind == "family" else f"{kind}s"] = len(per)
     return out
 
 
