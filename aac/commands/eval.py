@@ -75,7 +75,7 @@ def _corpus(args: argparse.Namespace) -> int:
     recordings = find_recordings(args.corpus)  # no pairs, or no folder: one line naming it, before any work
     model = load_model(args.model) if args.model else LipsyncModel(threads=1)
     figures = judge_utterances(
-        corpus_utterances(args.corpus, args.sentences), model, group_of=lambda utt: utt.voice_id,
+        corpus_utterances(args.corpus, args.sentences, args.phone_set), model, group_of=lambda utt: utt.voice_id,
         group_kind="speaker", per_voice=False, snr_db=args.snr_db, reverb_s=args.reverb_s, world=args.world,
         text_visemes=text_visemes if args.text else None,
     )
@@ -83,8 +83,8 @@ def _corpus(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(figures))
         return 0
-    print(f"corpus: {args.corpus} ({figures['speakers']} speakers, {figures['utterances']} recordings, "
-          "hand-aligned phones)")
+    speakers = f"{figures['speakers']} speaker" + ("s" if figures["speakers"] != 1 else "")
+    print(f"corpus: {args.corpus} ({speakers}, {figures['utterances']} recordings with their phone alignments)")
     if args.snr_db is not None or args.reverb_s is not None:
         print(f"degraded: noise {args.snr_db} dB below the speech, reverberation {args.reverb_s} s")
     if args.world:
@@ -186,9 +186,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     lip.add_argument("--world", action="store_true",
                      help="as real recordings: room noise, breaths in pauses, microphones, call codecs")
     lip.add_argument("--corpus", type=_corpus_folder, default=None, metavar="DIR",
-                     help="judge on real recordings with hand-aligned phones instead (TIMIT style: X.wav or X.WAV "
-                     "beside X.phn or X.PHN, transcript X.txt or X.wrd; the folder holding each is its speaker); "
+                     help="judge on real recordings with hand-aligned phones instead (X.wav or X.WAV beside TIMIT's "
+                     "X.phn or X.PHN, a Praat X.TextGrid or an HTK/festival X.lab; transcript X.txt or X.wrd; the "
+                     "folder holding each is its speaker); "
                      "--sentences is then per speaker")
+    lip.add_argument("--phone-set", choices=("timit", "arpabet", "mrpa"), default=None,
+                     help="the corpus's phone labels (default: timit for .phn files, arpabet for .TextGrid and .lab; "
+                     "mrpa: the EMU / ANDOSL Australian alphabet)")
     lip.add_argument("--json", action="store_true", help="one JSON object")
     lip.set_defaults(func=_lipsync)
     parser.set_defaults(func=lambda args: parser.print_help() or 2)
