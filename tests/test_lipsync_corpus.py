@@ -18,7 +18,7 @@ import pytest
 import soundfile as sf
 
 from aac.cli import main
-from avatar.lipsync.corpus import TIMIT_VISEMES, find_recordings, read_timit_phones
+from avatar.lipsync.corpus import TIMIT_VISEMES, corpus_utterances, find_recordings, read_phones, read_timit_phones
 from avatar.lipsync.judge import judge_utterances
 from avatar.lipsync.model import LipsyncModel
 from avatar.motion.errors import MotionError
@@ -226,3 +226,102 @@ def test_no_pairs_and_wrong_options(tmp_path, capsys, corpus):
     assert code == 2 and "--corpus" in err
     with pytest.raises(MotionError, match="no such corpus folder"):
         find_recordings(tmp_path / "missing")
+
+
+_ARPABET = {"sil": "sil", "FF": "F", "TH": "TH", "DD": "T", "kk": "K", "CH": "SH", "SS": "S", "nn": "N", "RR": "R",
+            "aa": "AA1", "E": "EH0", "ih": "IY1", "oh": "OW1", "ou": "UW1"}
+
+
+def _arpabet(phone: TimedPhone) -> str:
+    if phone.viseme == "PP":
+        return "P" if phone.phone.startswith("p") else "B" if phone.phone.startswith("b") else "M"
+    return _ARPABET[phone.viseme]
+
+
+def _textgrid(utt: Utterance) -> str:
+    """A Praat TextGrid in its long text format: a words tier, then a phones tier in ARPAbet."""
+    def tier(name: str, items: list[tuple[float, float, str]]) -> str:
+        rows = "".join(f'        intervals [{i}]:\n            xmin = {a!r}\n            xmax = {b!r}\n'
+                       f'            text = "{t}"\n' for i, (a, b, t) in enumerate(items, 1))
+        return (f'    item [{name[0]}]:\n        class = "IntervalTier"\n        name = "{name[1]}"\n'
+                f'        xmin = 0\n        xmax = {utt.duration_s!r}\n        intervals: size = {len(items)}\n{rows}')
+    words = [(w.start_s, w.end_s, w.text) for w in utt.words]
+    phones = [(p.start_s, p.end_s, "" if p.viseme == "sil" else _arpabet(p)) for p in utt.phones]
+    return (f'File type = "ooTextFile"\nObject class = "TextGrid"\n\nxmin = 0\nxmax = {utt.duration_s!r}\n'
+            f'tiers? <exists>\nsize = 2\nitem []:\n' + tier((1, "words"), words) + tier((2, "Phones"), phones))
+
+
+@pytest.fixture(scope="module")
+def textgrid_and_lab_corpus(tmp_path_factory) -> tuple[Path, list[Utterance]]:
+    """A corpus of TextGrids (ARPAbet, words from its tier) and HTK .lab files (transcript in a .txt)."""
+    root = tmp_path_factory.mktemp("tg")
+    made = []
+    for speaker, voice_id in (("tg", "espeak:en-us"), ("htk", "espeak:en-gb")):
+        (root / speaker).mkdir()
+        voice = get_voice(voice_id)
+        for n, text in enumerate(SENTENCES[:2]):
+            utt = voice.synthesize(text)
+            stem = root / speaker / f"u{n}"
+            sf.write(stem.with_suffix(".wav"), utt.audio, utt.sample_rate_hz, subtype="PCM_16")
+            if speaker == "tg":
+                stem.with_suffix(".TextGrid").write_text(_textgrid(utt))
+            else:
+                stem.with_suffix(".lab").write_text("".join(
+                    f"{round(p.start_s * 1e7)} {round(p.end_s * 1e7)} {_arpabet(p)}\n" for p in utt.phones))
+                stem.with_suffix(".txt").write_text(text + "\n")
+            audio, _ = sf.read(stem.with_suffix(".wav"), dtype="float32")
+            made.append(replace(utt, audio=audio, voice_id=speaker))
+    return root, made
+
+
+def test_textgrid_and_htk_lab_figures_match_judging_the_same_audio(textgrid_and_lab_corpus, capsys):
+    root, made = textgrid_and_lab_corpus
+    from aac.commands.visemes import text_visemes
+
+    texts = {u.voice_id: u.text for u in corpus_utterances(root)}  # the TextGrid's words tier, the .txt
+    assert texts["tg"].split()[:2] == SENTENCES[1].split()[:2] and texts["htk"] == SENTENCES[1]
+    code, figures, err = _eval(capsys, "--corpus", root, "--text", "--json")
+    assert code == 0, err
+    expected = judge_utterances(made, LipsyncModel(threads=1), group_of=lambda u: u.voice_id,
+                                group_kind="speaker", text_visemes=text_visemes)
+    assert figures["speakers"] == 2 and figures["utterances"] == 4
+    for key, value in expected.items():
+        if key != "model_x_realtime" and not isinstance(value, str):
+            assert figures[key] == pytest.approx(value, abs=2e-3), key
+
+
+def test_short_textgrid_xlabel_and_mrpa(tmp_path):
+    """Praat's short text format reads as its long one; an xlabel .lab's labels run from the previous end;
+    MRPA's release H joins its stop, and a fused db shows closed lips."""
+    short = tmp_path / "s.TextGrid"
+    short.write_text('File type = "ooTextFile"\nObject class = "TextGrid"\n\n0\n1\n<exists>\n2\n'
+                     '"TextTier"\n"marks"\n0\n1\n1\n0.5\n"peak"\n'
+                     '"IntervalTier"\n"Phonetic"\n0\n1\n4\n0\n0.2\n""\n0.2\n0.5\n"t"\n0.5\n0.6\n"H"\n0.6\n1\n"@:"\n')
+    phones = read_phones(short, 100, 100, "mrpa")
+    assert [(p.phone, p.viseme, p.start_s, p.end_s) for p in phones] == [
+        ("", "sil", 0.0, 0.2), ("t", "DD", 0.2, 0.6), ("@:", "E", 0.6, 1.0)]
+    lab = tmp_path / "x.lab"
+    lab.write_text("signal x\nnfields 1\n#\n\t0.25\t125\tH#\n\t0.5\t125\tdb\n\t0.75\t125\tA\n\t1.0\t125\tH\n")
+    phones = read_phones(lab, 100, 100, "mrpa")
+    assert [(p.phone, p.viseme, p.start_s, p.end_s) for p in phones] == [
+        ("H#", "sil", 0.0, 0.25), ("db", "PP", 0.25, 0.5), ("A", "aa", 0.5, 0.75), ("h", "kk", 0.75, 1.0)]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("a.TextGrid", 'File type = "ooTextFile"\nObject class = "TextGrid"\n0\n1\n<exists>\n1\n"IntervalTier"\n'
+         '"words"\n0\n1\n1\n0\n1\n"hello"\n', "no phone tier (one named phones"),
+        ("a.TextGrid", "just some text\n", "not a Praat TextGrid"),
+        ("a.TextGrid", 'File type = "ooTextFile"\nObject class = "TextGrid"\n0\n1\n<exists>\n1\n"IntervalTier"\n'
+         '"phones"\n0\n1\n2\n0\n0.5\n"AA1"\n', "ends part way"),
+        ("a.lab", "0 5000000 AA1\n5000000 x B\n", "line 2: expected 'START END LABEL' in 100 ns (HTK)"),
+        ("a.lab", "0 5000000 AA1\n5000000 9000000 Q9\n", "'Q9' is not a ARPABET phone"),
+    ],
+)
+def test_bad_textgrid_and_lab_name_the_file(tmp_path, name, content, says):
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(MotionError) as err:
+        read_phones(path, 100, 100)
+    assert str(path) in str(err.value) and says in str(err.value), str(err.value)
