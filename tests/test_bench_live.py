@@ -63,6 +63,7 @@ def test_a_short_run_prints_every_figure_and_stops_its_spinners(env):
     assert figures["engine_cpu_cores_speaking_render"] > 0 and figures["engine_cpu_cores_speaking_speech"] > 0
     by_thread = sum(v for k, v in figures.items() if k.startswith("engine_cpu_cores_speaking_"))
     assert abs(by_thread - figures["engine_cpu_cores_speaking"]) < 0.05
+    assert figures["engine_cpu_cores_composing"] > 0 and figures["engine_cpu_cores_saying"] > 0
     for key in ("speak_to_first_audio_ms_median_composed", "speak_to_first_audio_ms_median_not_composed",
                 "speak_to_first_open_mouth_ms_median_composed", "av_offset_ms_median", "rss_mb_end"):
         assert figures[key] == figures[key] and figures[key] > 0, key  # measured: not NaN

@@ -10,6 +10,8 @@ messages composed first (their speech prepared while "typed") and half said stra
 
 Figures: the engine's CPU in cores (this process's CPU time over wall time: the bench's own
 thread only sleeps and waits) idle and speaking, and by thread (render, llvmpipe, speech, ...);
+speaking is composing (a composed message typed: its speech prepared, "typing..." shown) and saying
+(from Speak until the message is said), each reported too;
 frames dropped and the longest run of drops;
 frames redrawn (the others were still: nothing drawn); Speak -> first audio on the engine's clock
 and Speak -> first open mouth at the camera, composed and not; the A/V offset at the camera (the
@@ -179,6 +181,8 @@ def measure(size: tuple[int, int] | None, fps: float | None, voice_id: str | Non
     camera_log.engine = engine
     engine.start()
     idle, speaking = _Phase(), _Phase()
+    # speaking = composing (a composed message's speech prepared while it is typed) + saying (Speak until done)
+    composing, saying = _Phase(), _Phase()
     composed_audio_ms, plain_audio_ms, composed_mouth_ms, plain_mouth_ms = [], [], [], []
     not_prepared = 0
     samples: list[tuple[float, float]] = []
@@ -211,14 +215,16 @@ def measure(size: tuple[int, int] | None, fps: float | None, voice_id: str | Non
                 said += 1
                 with speaking:
                     if composed:  # the person types it; its speech is prepared meanwhile
-                        engine.compose(text)
-                        if not _wait(lambda t=text: engine.preparer.is_ready(t), 20):
-                            not_prepared += 1
-                        time.sleep(0.2)
-                    t0 = time.monotonic()
-                    message_id = engine.say(text)
-                    _wait(lambda m=message_id: m in engine.stats.first_audio_s, 30)
-                    _wait(engine.idle, 60)
+                        with composing:
+                            engine.compose(text)
+                            if not _wait(lambda t=text: engine.preparer.is_ready(t), 20):
+                                not_prepared += 1
+                            time.sleep(0.2)
+                    with saying:
+                        t0 = time.monotonic()
+                        message_id = engine.say(text)
+                        _wait(lambda m=message_id: m in engine.stats.first_audio_s, 30)
+                        _wait(engine.idle, 60)
                 first_audio_ms = (engine.stats.first_audio_s.get(message_id, float("nan"))
                                   - engine.stats.entered_s[message_id]) * 1000
                 opened = camera_log.first_open_after(t0)
@@ -253,8 +259,11 @@ def measure(size: tuple[int, int] | None, fps: float | None, voice_id: str | Non
         "minutes_measured": round((time.monotonic() - t_start) / 60, 2),
         "engine_cpu_cores_idle": round(idle.cores, 3),
         "engine_cpu_cores_speaking": round(speaking.cores, 3),
+        "engine_cpu_cores_composing": round(composing.cores, 3),
+        "engine_cpu_cores_saying": round(saying.cores, 3),
         **idle.thread_cores("idle"),
         **speaking.thread_cores("speaking"),
+        **saying.thread_cores("saying"),
         "frames_rendered": rendered,
         "frames_dropped": dropped,
         "dropped_percent": round(100.0 * dropped / max(1, rendered + dropped), 3),
