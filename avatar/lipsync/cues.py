@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from avatar.lipsync.model import LipsyncModel, join_frames
-from avatar.lipsync.text_align import align, viseme_sequence
+from avatar.lipsync.text_sharpen import sharpen
 from avatar.motion.rhubarb import SHAPES, cues_from_shapes, rhubarb_json, shapes_from_visemes
 from speech.visemes import VISEMES
 
@@ -77,7 +77,8 @@ def mouth_cues_streamed(
     frames = join_frames(parts)
     duration_s = samples / sample_rate_hz
     if text_visemes:
-        path = align(frames.probs, viseme_sequence(text_visemes))
-        if path is not None:
-            return MouthCues(path, frames.openness, "audio+text", duration_s)
+        # as the live engine uses the text: it sharpens the audio path, and the closure rule runs after
+        sharpened = sharpen(frames, text_visemes)
+        if sharpened is not frames:
+            return MouthCues(sharpened.visemes(), sharpened.openness, "audio+text", duration_s)
     return MouthCues(frames.visemes(), frames.openness, "audio", duration_s)

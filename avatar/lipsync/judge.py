@@ -17,8 +17,7 @@ from avatar.lipsync.features import SAMPLE_RATE_HZ, to_model_rate
 from avatar.lipsync.heldout import HELD_OUT_VOICES, family_of, heldout_set
 from avatar.lipsync.loudness import loudness_mouth
 from avatar.lipsync.model import DEFAULT_MODEL_PATH, LipsyncModel
-from avatar.lipsync.text_align import align, viseme_sequence
-from avatar.motion.rhubarb import shapes_from_visemes
+from avatar.lipsync.text_sharpen import sharpen
 from speech.utterance import Utterance
 
 
@@ -97,8 +96,8 @@ def judge_utterances(
         b_shapes, b_open = loudness_mouth(utt.audio, utt.sample_rate_hz)
         base.add(utt.phones, b_shapes, b_open)
         if text_visemes is not None:
-            path = align(out.probs, viseme_sequence(text_visemes(utt.text)))
-            t_shapes = shapes if path is None else shapes_from_visemes(path)
+            # as the live engine and `visemes --text` use the text: sharpening the audio path, closure rule after
+            t_shapes = sharpen(out, text_visemes(utt.text)).shapes()
             with_text.add(utt.phones, t_shapes, out.openness)
             text_by_group.setdefault(group, LipsyncScore()).add(utt.phones, t_shapes, out.openness)
     figures: dict[str, float | int | str] = {}
