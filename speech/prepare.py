@@ -26,8 +26,9 @@ _BACKGROUND_NICE = 5
 _WORKED_AHEAD = "prepared_ahead"  # Utterance.meta: the preparer's work_ahead has been done on it
 # What the kept sentences may hold: a sentence keeps its audio and, worked ahead, its marked copy
 # (about 0.35 MB a second of Piper speech in all). 64 sentences were about 28 MB, which a long
-# session's memory grew by as the cache filled; 8 MB is the last 20-odd sentences.
-MAX_KEPT_BYTES = 8 * 1024 * 1024
+# session's memory grew by as the cache filled; 4 MB is the last ten sentences of an ordinary
+# length, or many more short ones ("yes", "thank you"), which are the ones said again.
+MAX_KEPT_BYTES = 4 * 1024 * 1024
 
 
 def utterance_bytes(utterance: Utterance) -> int:

@@ -291,6 +291,8 @@ def measure(size: tuple[int, int] | None, fps: float | None, voice_id: str | Non
         "anonymous_mb_end": round(anon_end, 1),
         "rss_mb_peak": round(peak_rss_mb(), 1),  # start-up included
         "rss_trend_mb_per_10_min": trend_mb_per_10_min(samples, rss_start, rss_end),
+        # after each round of spells: where the growth happens (bounded caches fill early, a leak keeps on)
+        "rss_mb_after_each_round": " ".join(f"{mb:.0f}" for _, mb in samples),
         "problems": "; ".join(engine.status().problems) or "none",
     }
 
