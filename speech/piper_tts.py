@@ -18,6 +18,7 @@ import numpy as np
 
 from speech.errors import BackendUnavailableError, SpeechError, VoiceNotFoundError
 from speech.phoneme_spans import fold_spans, word_bounds
+from speech.piper_chunks import WINDOW_FRAMES, ChunkedPiperSession, split_point_of
 from speech.utterance import TimedPhone, Utterance
 from speech.visemes import viseme_for
 from speech.voice import Voice, VoiceInfo, VoiceSettings
@@ -101,11 +102,24 @@ def list_piper_voices() -> list[VoiceInfo]:
     return [_voice_info(f) for f in find_piper_voices()]
 
 
-def load_piper(files: PiperFiles, intra_op_threads: int = 1):
-    """A `piper.PiperVoice` with alignment output and an onnxruntime session we configure.
+@dataclass(frozen=True)
+class PiperRunSettings:
+    """How a Piper voice's graph is run. `window_frames` None runs the graph whole (one run a sentence);
+    otherwise the decoder runs in windows of that many frames of its latent (`speech.piper_chunks`), which
+    bounds its working memory. `memory_arena` keeps onnxruntime's memory arena (faster, but it holds the
+    largest run's working memory for good)."""
+
+    window_frames: int | None = WINDOW_FRAMES
+    memory_arena: bool = True
+
+
+def load_piper(files: PiperFiles, intra_op_threads: int = 1, run: PiperRunSettings | None = None):
+    """A `piper.PiperVoice` with alignment output and onnxruntime sessions we configure: the graph split
+    at its decoder and decoded in windows when the graph allows it (`speech.piper_chunks`), else whole.
 
     Raises BackendUnavailableError naming the file when the model or config is missing or corrupt.
     """
+    run = run or PiperRunSettings()
     try:
         import onnxruntime
         from piper import PiperVoice
@@ -120,15 +134,25 @@ def load_piper(files: PiperFiles, intra_op_threads: int = 1):
             f"the Piper voice config {files.config_path} is missing or corrupt ({exc}); reinstall the voice"
         ) from exc
     try:
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = intra_op_threads
-        options.inter_op_num_threads = 1
-        # No arena: onnxruntime's would keep its largest sentence's working memory (about 100 MB) for the
-        # life of the process; freed to the heap instead, the engine hands it back after each message.
-        # Costs about 10-20% more CPU per sentence (pages touched afresh), in `bench live` well under 0.01 core.
-        options.enable_cpu_mem_arena = False
         source = _aligned_model(files.model_path, lambda model: _check_pair(model, raw_config, files))
-        session = onnxruntime.InferenceSession(source, sess_options=options, providers=["CPUExecutionProvider"])
+        split = _split_model(source) if run.window_frames is not None else None
+
+        def session(model: str | bytes, arena: bool):
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = intra_op_threads
+            options.inter_op_num_threads = 1
+            options.enable_cpu_mem_arena = arena
+            return onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
+
+        if split is not None:
+            front, decoder = session(split[0], run.memory_arena), session(split[1], run.memory_arena)
+            piper_session = ChunkedPiperSession(front, decoder, split_point_of(decoder), run.window_frames)
+        else:
+            # Whole, the graph's working memory grows with the sentence (about 40 MB a second of speech);
+            # without the arena it goes back to the heap after each sentence instead of being kept for good.
+            # A graph asked to be split but without a split point gets no arena (above); one asked to run
+            # whole gets what it asked for.
+            piper_session = session(source, run.memory_arena and run.window_frames is None)
     except SpeechError:
         raise
     except Exception as exc:  # onnx raises its own DecodeError types, onnxruntime its own
@@ -136,7 +160,7 @@ def load_piper(files: PiperFiles, intra_op_threads: int = 1):
             f"the Piper voice model {files.model_path} is missing or corrupt "
             f"({type(exc).__name__}); reinstall the voice"
         ) from exc
-    return PiperVoice(config=config, session=session)
+    return PiperVoice(config=config, session=piper_session)
 
 
 def _check_pair(model, config: dict, files: PiperFiles) -> None:
@@ -189,13 +213,61 @@ def _aligned_model(model_path: Path, check=None) -> str | bytes:
         return model.SerializeToString()
 
 
+def _split_model(aligned: str | bytes) -> tuple[str | bytes, str | bytes] | None:
+    """The aligned model's front and decoder (`speech.piper_chunks`), or None when it has no split point.
+
+    Made once from the cached aligned model and cached beside it (with a marker for a graph that cannot
+    be split, so it is not parsed again at every start); in memory when the model is not a cached file.
+    """
+    import os
+    import tempfile
+
+    cached = Path(aligned) if isinstance(aligned, str) else None
+    if cached is not None:
+        front_path, decoder_path = (cached.with_name(cached.name.replace("-aligned.onnx", f"-{part}.onnx"))
+                                    for part in ("front", "decoder"))
+        unsplit = cached.with_name(cached.name.replace("-aligned.onnx", "-unsplit"))
+        if front_path.is_file() and decoder_path.is_file():
+            return str(front_path), str(decoder_path)
+        if unsplit.is_file():
+            return None
+    try:
+        import onnx
+    except ImportError as exc:
+        raise BackendUnavailableError(f"Piper needs {exc.name}: pip install piper-tts onnx") from exc
+    from speech.piper_chunks import find_split, split_model
+
+    model = onnx.load(str(aligned)) if cached is not None else onnx.load_from_string(aligned)
+    split = find_split(model)
+    parts = None if split is None else [part.SerializeToString() for part in split_model(model, split)]
+    del model
+    if cached is None:
+        return None if parts is None else (parts[0], parts[1])
+    try:
+        if parts is None:
+            unsplit.touch()
+            return None
+        for data, path in zip(parts, (front_path, decoder_path), strict=True):
+            with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as tmp:
+                tmp.write(data)
+                tmp.flush()
+                os.fsync(tmp.fileno())
+            os.replace(tmp.name, path)
+        return str(front_path), str(decoder_path)
+    except OSError:
+        return None if parts is None else (parts[0], parts[1])
+
+
 def _remove_older_copies(cache: Path, stem: str, keep: Path) -> None:
-    """A voice replaced (`aac-avatar voices add --replace`) leaves its older patched model: 60 MB each."""
+    """A voice replaced (`aac-avatar voices add --replace`) leaves its older patched model (60 MB) and the
+    front and decoder split from it."""
     import re
 
-    older = re.compile(re.escape(stem) + r"-\d+-\d+-aligned\.onnx")
-    for path in cache.glob(f"{stem}-*-aligned.onnx"):
-        if path != keep and older.fullmatch(path.name):
+    older = re.compile(re.escape(stem) + r"-(\d+-\d+)-(aligned\.onnx|front\.onnx|decoder\.onnx|unsplit)")
+    kept = older.fullmatch(keep.name)
+    for path in cache.glob(f"{stem}-*"):
+        match = older.fullmatch(path.name)
+        if match and kept and match.group(1) != kept.group(1):
             path.unlink(missing_ok=True)
 
 
