@@ -106,8 +106,11 @@ def list_piper_voices() -> list[VoiceInfo]:
 class PiperRunSettings:
     """How a Piper voice's graph is run. `window_frames` None runs the graph whole (one run a sentence);
     otherwise the decoder runs in windows of that many frames of its latent (`speech.piper_chunks`), which
-    bounds its working memory. `memory_arena` keeps onnxruntime's memory arena (faster, but it holds the
-    largest run's working memory for good)."""
+    bounds its working memory. `memory_arena` gives onnxruntime's memory arena (faster, but it keeps the
+    largest run's working memory for good) to the windowed decoder, or to the graph run whole.
+
+    The front never gets one: its memory grows with the sentence, and an arena there saved no CPU
+    (measured, README "Memory of the live engine")."""
 
     window_frames: int | None = WINDOW_FRAMES
     memory_arena: bool = True
@@ -145,7 +148,7 @@ def load_piper(files: PiperFiles, intra_op_threads: int = 1, run: PiperRunSettin
             return onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
 
         if split is not None:
-            front, decoder = session(split[0], run.memory_arena), session(split[1], run.memory_arena)
+            front, decoder = session(split[0], False), session(split[1], run.memory_arena)
             piper_session = ChunkedPiperSession(front, decoder, split_point_of(decoder), run.window_frames)
         else:
             # Whole, the graph's working memory grows with the sentence (about 40 MB a second of speech);
@@ -282,6 +285,7 @@ class PiperVoice(Voice):
         settings: VoiceSettings | None = None,
         intra_op_threads: int = 1,
         voices_folder: Path | None = None,
+        run: PiperRunSettings | None = None,
     ) -> None:
         available = find_piper_voices(voices_folder)
         files = next((f for f in available if f.name.lower() == name.lower()), None)
@@ -301,7 +305,7 @@ class PiperVoice(Voice):
             )
             raise VoiceNotFoundError(f"no Piper voice {name!r}.{hint}")
         self.settings = settings or VoiceSettings()
-        self._voice = load_piper(files, intra_op_threads)
+        self._voice = load_piper(files, intra_op_threads, run)
         from piper import SynthesisConfig
 
         # Piper would scale each sentence to a 0 dBFS peak; the base class levels all voices alike.
