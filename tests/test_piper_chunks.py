@@ -144,7 +144,7 @@ def _peak_growth(sentence: str, window: int | None, cache: Path) -> dict:
 def test_a_long_sentence_needs_bounded_memory(tmp_path):
     long = _peak_growth(LONG_SENTENCE, 64, tmp_path / "cache")
     assert long["duration_s"] > 10.0
-    # The whole graph grows about 35-40 MB a second of speech (400+ MB here); measured with 64-frame
+    # The whole graph grew 270-290 MB here (about 20-40 MB a second of speech); measured with 64-frame
     # windows and their arena: about 30-50 MB for any length. Generous: what fails is memory growing with it.
     assert long["growth_mb"] < 150.0, long
 
