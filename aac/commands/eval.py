@@ -12,6 +12,7 @@ from aac.arguments import input_file, number, whole_number
 
 def _lipsync(args: argparse.Namespace) -> int:
     from aac.commands.visemes import text_visemes
+    from avatar.lipsync.decoding import DECODERS, DEFAULT_DECODER
     from avatar.lipsync.heldout import HELD_OUT_VOICES
     from avatar.lipsync.judge import judge
     from avatar.lipsync.model import DEFAULT_MODEL_PATH
@@ -30,7 +31,8 @@ def _lipsync(args: argparse.Namespace) -> int:
         load_model(args.model)  # a file that is no model is told here, naming it
     figures = judge(args.model or DEFAULT_MODEL_PATH, voices, args.sentences, get_voice, per_voice=args.per_voice,
                     snr_db=args.snr_db, reverb_s=args.reverb_s, world=args.world,
-                    text_visemes=text_visemes if args.text else None)
+                    text_visemes=text_visemes if args.text else None,
+                    decoder=DECODERS.get(args.decoder, DEFAULT_DECODER))
     if args.phones:
         figures.update(_phone_path(voices, args.sentences, get_voice))
     if args.json:
@@ -69,6 +71,7 @@ def _corpus(args: argparse.Namespace) -> int:
     """`eval lipsync --corpus DIR`: the audio path on real recordings with hand-aligned phones."""
     from aac.commands.visemes import load_model, text_visemes
     from avatar.lipsync.corpus import corpus_utterances, find_recordings
+    from avatar.lipsync.decoding import DECODERS, DEFAULT_DECODER
     from avatar.lipsync.judge import judge_utterances
     from avatar.lipsync.model import LipsyncModel
 
@@ -77,7 +80,7 @@ def _corpus(args: argparse.Namespace) -> int:
     figures = judge_utterances(
         corpus_utterances(args.corpus, args.sentences, args.phone_set), model, group_of=lambda utt: utt.voice_id,
         group_kind="speaker", per_voice=False, snr_db=args.snr_db, reverb_s=args.reverb_s, world=args.world,
-        text_visemes=text_visemes if args.text else None,
+        text_visemes=text_visemes if args.text else None, decoder=DECODERS.get(args.decoder, DEFAULT_DECODER),
     )
     figures["corpus_recordings_found"] = len(recordings)
     if args.json:
@@ -193,6 +196,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     lip.add_argument("--phone-set", choices=("timit", "arpabet", "mrpa"), default=None,
                      help="the corpus's phone labels (default: timit for .phn files, arpabet for .TextGrid and .lab; "
                      "mrpa: the EMU / ANDOSL Australian alphabet)")
+    lip.add_argument("--decoder", choices=("plain", "steady"), default=None,
+                     help="how the model's frames become mouth shapes (avatar.lipsync.decoding); default: the "
+                     "shipped one")
     lip.add_argument("--json", action="store_true", help="one JSON object")
     lip.set_defaults(func=_lipsync)
     parser.set_defaults(func=lambda args: parser.print_help() or 2)

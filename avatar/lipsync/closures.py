@@ -48,9 +48,11 @@ def _window_max(x: np.ndarray, before: int, after: int, fill: float) -> np.ndarr
     return sliding_window_view(padded, after).max(axis=1)[:n]
 
 
-def closure_frames(probs: np.ndarray, shown_closed: np.ndarray, loudness_db: np.ndarray | None = None) -> np.ndarray:
+def closure_frames(probs: np.ndarray, shown_closed: np.ndarray, loudness_db: np.ndarray | None = None,
+                   peak_prob: float = PEAK_PROB, dip_prob: float = DIP_PROB) -> np.ndarray:
     """Frames (bool mask) where closed lips are to be shown besides `shown_closed`, the frames the
-    model's own choice already shows closed. Without `loudness_db` only the peak sign is used."""
+    model's own choice already shows closed. Without `loudness_db` only the peak sign is used.
+    `peak_prob` and `dip_prob` replace PEAK_PROB and DIP_PROB (avatar.lipsync.decoding tunes them)."""
     n = probs.shape[0]
     add = np.zeros(n, dtype=bool)
     if n < 3:
@@ -58,7 +60,7 @@ def closure_frames(probs: np.ndarray, shown_closed: np.ndarray, loudness_db: np.
     p = probs[:, _PP].astype(np.float64)
     prev = np.concatenate([[np.inf], p[:-1]])
     nxt = np.concatenate([p[1:], [0.0]])
-    fire = (p >= PEAK_PROB) & (p >= prev) & (p >= nxt)
+    fire = (p >= peak_prob) & (p >= prev) & (p >= nxt)
     if loudness_db is not None and loudness_db.size == n:
         e = loudness_db.astype(np.float64)
         e_prev = np.concatenate([[np.inf], e[:-1]])
@@ -67,7 +69,7 @@ def closure_frames(probs: np.ndarray, shown_closed: np.ndarray, loudness_db: np.
         right = _window_max(e, 0, RIGHT_FRAMES, -np.inf)
         padded = np.concatenate([[0.0, 0.0], p, [0.0]])
         p_near = sliding_window_view(padded, 4).max(axis=1)[:n]  # p over t-2 .. t+1
-        dip = (e <= e_prev) & (e <= e_next) & (np.minimum(left, right) - e >= DIP_DB) & (p_near >= DIP_PROB)
+        dip = (e <= e_prev) & (e <= e_next) & (np.minimum(left, right) - e >= DIP_DB) & (p_near >= dip_prob)
         fire |= dip
     last_closed = -GAP_FRAMES - 1
     closed = np.asarray(shown_closed, dtype=bool)

@@ -12,6 +12,7 @@ from scipy.signal import fftconvolve, lfilter
 
 from avatar.lipsync.alignment import frame_visemes
 from avatar.lipsync.conditions import codec_roundtrip, microphone, pause_life
+from avatar.lipsync.decoding import DEFAULT_DECODER, DecoderSettings
 from avatar.lipsync.evaluate import LipsyncScore
 from avatar.lipsync.features import SAMPLE_RATE_HZ, to_model_rate
 from avatar.lipsync.heldout import HELD_OUT_VOICES, family_of, heldout_set
@@ -31,6 +32,7 @@ def judge(
     reverb_s: float | None = None,
     world: bool = False,
     text_visemes: Callable[[str], list[str]] | None = None,
+    decoder: DecoderSettings = DEFAULT_DECODER,
 ) -> dict[str, float | int | str]:
     """The lip-sync figures of the model and of the loudness baseline on the same utterances.
 
@@ -47,10 +49,11 @@ def judge(
     highest false closures, each over the families), since a mean flatters a model that
     fails on one kind of voice. With `text_visemes` (text -> the words' visemes in order, as
     `aac-avatar visemes --text` finds them) the audio+text path is judged too (`text_*`).
+    `decoder`: how the model's frames become shapes (avatar.lipsync.decoding).
     """
     model = LipsyncModel(model_path, threads=1)
     return judge_utterances(heldout_set(voices, n_sentences, espeak_voice), model, per_voice=per_voice, snr_db=snr_db,
-                            reverb_s=reverb_s, world=world, text_visemes=text_visemes)
+                            reverb_s=reverb_s, world=world, text_visemes=text_visemes, decoder=decoder)
 
 
 def judge_utterances(
@@ -63,6 +66,7 @@ def judge_utterances(
     reverb_s: float | None = None,
     world: bool = False,
     text_visemes: Callable[[str], list[str]] | None = None,
+    decoder: DecoderSettings = DEFAULT_DECODER,
 ) -> dict[str, float | int | str]:
     """`judge` on any utterances with exact phones (held-out voices, a corpus of real recordings).
 
@@ -87,7 +91,7 @@ def judge_utterances(
         out = model.predict(utt.audio, utt.sample_rate_hz)
         model_s += time.perf_counter() - t
         audio_s += utt.duration_s
-        shapes = out.shapes()
+        shapes = out.shapes(decoder=decoder)
         ours.add(utt.phones, shapes, out.openness)
         if per_voice:
             by_voice.setdefault(utt.voice_id, LipsyncScore()).add(utt.phones, shapes, out.openness)
@@ -97,7 +101,7 @@ def judge_utterances(
         base.add(utt.phones, b_shapes, b_open)
         if text_visemes is not None:
             # as the live engine and `visemes --text` use the text: sharpening the audio path, closure rule after
-            t_shapes = sharpen(out, text_visemes(utt.text)).shapes()
+            t_shapes = sharpen(out, text_visemes(utt.text)).shapes(decoder=decoder)
             with_text.add(utt.phones, t_shapes, out.openness)
             text_by_group.setdefault(group, LipsyncScore()).add(utt.phones, t_shapes, out.openness)
     figures: dict[str, float | int | str] = {}

@@ -14,21 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
-from avatar.lipsync.closures import LOOKAHEAD_FRAMES, closure_frames, frame_loudness_db
+from avatar.lipsync.closures import LOOKAHEAD_FRAMES, frame_loudness_db
+from avatar.lipsync.decoding import DEFAULT_DECODER, DecoderSettings, decode_shapes, decode_visemes, decode_weights
 from avatar.lipsync.features import FPS, N_MELS, SAMPLE_RATE_HZ, log_mel
 from avatar.lipsync.resample import StreamResampler
 from avatar.motion.errors import MotionError
-from avatar.motion.rhubarb import VISEME_SHAPE_INDEX
-from speech.visemes import VISEMES
 
-_PP = VISEMES.index("PP")
 DEFAULT_MODEL_PATH = Path(__file__).with_name("visemes.onnx")
 _SILENT_FEATURE = float(np.log(1e-8))
-# Closed lips are brief and easy to miss; favouring them a little shows more closures for few
-# false ones. Chosen on training voices (flite slt, kal16, espeak-ng en-us+f2, Piper joe)
-# speaking the held-out sentences, never on held-out voices: 1.0 -> 92.9% closures / 3.8%
-# false closures, 1.2 -> 93.4% / 4.2%, 1.4 -> 93.9% / 4.7%.
-CLOSURE_BIAS = 1.2
 
 
 @dataclass(frozen=True)
@@ -46,38 +39,20 @@ class LipsyncFrames:
     def n_frames(self) -> int:
         return int(self.probs.shape[0])
 
-    def shapes(self, closure_bias: float = CLOSURE_BIAS, closures: bool = True) -> np.ndarray:
-        """Most likely Rhubarb shape (index into rhubarb.SHAPES) of each frame; with `closures`,
-        closed lips (shape A) also where avatar.lipsync.closures finds a p, b or m."""
-        by_shape = np.zeros((self.n_frames, int(VISEME_SHAPE_INDEX.max()) + 1), dtype=np.float32)
-        np.add.at(by_shape.T, VISEME_SHAPE_INDEX, self.probs.T)
-        by_shape[:, 0] *= closure_bias  # shape A, closed lips
-        out = by_shape.argmax(axis=1)
-        if closures:
-            out[closure_frames(self.probs, out == 0, self.loudness_db)] = 0
-        return out
+    def shapes(self, closures: bool = True, decoder: DecoderSettings = DEFAULT_DECODER) -> np.ndarray:
+        """Rhubarb shape (index into rhubarb.SHAPES) of each frame as `decoder` decides
+        (avatar.lipsync.decoding); with `closures`, closed lips (A) also where the closure rule finds them."""
+        return decode_shapes(self.probs, self.loudness_db, decoder, closures)
 
-    def visemes(self, closure_bias: float = CLOSURE_BIAS, closures: bool = True) -> np.ndarray:
-        """Most likely viseme (index into speech.visemes.VISEMES) of each frame; with `closures`,
-        p/b/m (PP) also where avatar.lipsync.closures finds one."""
-        p = self.probs.copy()
-        p[:, _PP] *= closure_bias
-        out = p.argmax(axis=1)
-        if closures:
-            out[closure_frames(self.probs, out == _PP, self.loudness_db)] = _PP
-        return out
+    def visemes(self, closures: bool = True, decoder: DecoderSettings = DEFAULT_DECODER) -> np.ndarray:
+        """Viseme (index into speech.visemes.VISEMES) of each frame as `decoder` decides; with
+        `closures`, p/b/m (PP) also where the closure rule finds one."""
+        return decode_visemes(self.probs, self.loudness_db, decoder, closures)
 
-    def with_closures(self, closure_bias: float = CLOSURE_BIAS) -> LipsyncFrames:
-        """The same frames with the closure rule's closures written into the probabilities (all on
-        p/b/m there), for callers that blend visemes rather than pick one (the live mouth)."""
-        p = self.probs.copy()
-        p[:, _PP] *= closure_bias
-        add = closure_frames(self.probs, p.argmax(axis=1) == _PP, self.loudness_db)
-        if not add.any():
-            return self
-        probs = self.probs.copy()
-        probs[add] = 0.0
-        probs[add, _PP] = 1.0
+    def with_closures(self, decoder: DecoderSettings = DEFAULT_DECODER) -> LipsyncFrames:
+        """The frames as `decoder` decodes them for callers that blend visemes rather than pick one
+        (the live mouth): the closure rule's closures written in (all on p/b/m there)."""
+        probs = decode_weights(self.probs, self.loudness_db, decoder)
         return LipsyncFrames(probs, self.openness, self.start_frame, self.fps, self.loudness_db)
 
 
@@ -111,8 +86,9 @@ class LipsyncModel:
         self.delay_frames = int(meta.get("delay_frames", 8))
         self.history_frames = int(meta.get("history_frames", 8))
         self.hidden_size = int(meta.get("hidden_size", 128))
-        # what a mouth shape waits for: the network's delay, its own frame, and the closure rule's one frame
-        self.lookahead_s = (self.delay_frames + 1 + LOOKAHEAD_FRAMES) / FPS
+        # what a mouth shape waits for: the network's delay, its own frame, and the one frame of model
+        # output the closure rule (and a lagged decoder) reads
+        self.lookahead_s = (self.delay_frames + 1 + max(LOOKAHEAD_FRAMES, DEFAULT_DECODER.lookahead_frames)) / FPS
 
     def stream(self, sample_rate_hz: int = SAMPLE_RATE_HZ) -> LipsyncStream:
         """A new stream for audio at `sample_rate_hz`."""
