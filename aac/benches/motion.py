@@ -25,6 +25,7 @@ def _best(fn, repeats: int = 3) -> float:
 
 def run(args: argparse.Namespace) -> int:
     from aac.commands.bench import print_figures
+    from avatar.lipsync.decoding import DECODERS
     from avatar.lipsync.model import DEFAULT_MODEL_PATH, LipsyncModel
     from avatar.motion.controls import MotionControls
     from avatar.motion.generator import MotionGenerator, track_for_utterance
@@ -37,6 +38,9 @@ def run(args: argparse.Namespace) -> int:
 
     audio_s = utt.duration_s
     predict_s = _best(lambda: model.predict(utt.audio, utt.sample_rate_hz))
+    # the decoder turning the model's frames into shapes (the default one and the optional steady one)
+    frames = model.predict(utt.audio, utt.sample_rate_hz)
+    decode_s = {name: _best(lambda d=d: frames.shapes(decoder=d)) for name, d in DECODERS.items()}
 
     # live: 20 ms chunks, as an audio callback would deliver them
     stream = model.stream(utt.sample_rate_hz)
@@ -63,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         "audio_s": round(audio_s, 2),
         "lipsync_x_realtime_1thread": round(audio_s / predict_s, 1),
         "lipsync_lookahead_ms": round(model.lookahead_s * 1000, 1),
+        **{f"lipsync_decode_{name}_x_realtime": round(audio_s / max(t, 1e-9), 1) for name, t in decode_s.items()},
         "lipsync_chunk20ms_p50_ms": round(float(np.median(chunk_ms)), 3),
         "lipsync_chunk20ms_p99_ms": round(float(np.percentile(chunk_ms, 99)), 3),
         "track_phones_x_realtime": round(audio_s / phones_s, 1),
