@@ -107,20 +107,26 @@ def sticky_filter(probs: np.ndarray, stay: float) -> np.ndarray:
     return out
 
 
-def shapes_of(u: dict, settings, stay: float = 0.0) -> np.ndarray:
-    """The shapes one utterance's model output shows under `settings` (and the sticky filter when
-    `stay` > 0, the closure rule still reading the model's own probabilities)."""
+def shapes_of(u: dict, settings, stay: float = 0.0, prior_weights: np.ndarray | None = None) -> np.ndarray:
+    """The shapes one utterance's model output shows under `settings` (and, tried and not shipped,
+    the sticky filter when `stay` > 0 and the probabilities re-weighted by `prior_weights`, the
+    closure rule still reading the model's own probabilities)."""
     from avatar.lipsync.closures import closure_frames
     from avatar.lipsync.decoding import decode_shapes
 
-    if stay <= 0.0:
+    if stay <= 0.0 and prior_weights is None:
         return decode_shapes(u["probs"], u["loudness"], settings)
-    out = decode_shapes(sticky_filter(u["probs"], stay), u["loudness"], settings, closures=False)
+    probs = u["probs"] if prior_weights is None else u["probs"] * prior_weights
+    probs = probs / probs.sum(axis=1, keepdims=True)
+    if stay > 0.0:
+        probs = sticky_filter(probs, stay)
+    out = decode_shapes(probs, u["loudness"], settings, closures=False)
     out[closure_frames(u["probs"], out == 0, u["loudness"], settings.peak_prob, settings.dip_prob)] = 0
     return out
 
 
-def score(utts: list[dict], settings, world: bool, stay: float = 0.0) -> dict[str, float]:
+def score(utts: list[dict], settings, world: bool, stay: float = 0.0,
+          prior_weights: np.ndarray | None = None) -> dict[str, float]:
     """Mean-of-families and worst-family figures of one decoder setting in one condition."""
     from avatar.lipsync.evaluate import LipsyncScore
     from avatar.lipsync.judge import family_figures
@@ -128,8 +134,8 @@ def score(utts: list[dict], settings, world: bool, stay: float = 0.0) -> dict[st
     by_family: dict[str, LipsyncScore] = {}
     for u in utts:
         if u["world"] == world:
-            by_family.setdefault(family(u["voice"]), LipsyncScore()).add(u["phones"], shapes_of(u, settings, stay),
-                                                                         u["openness"])
+            by_family.setdefault(family(u["voice"]), LipsyncScore()).add(
+                u["phones"], shapes_of(u, settings, stay, prior_weights), u["openness"])
     return {k: v for k, v in family_figures(by_family).items() if isinstance(v, float)}
 
 
@@ -142,20 +148,25 @@ def _grid(args: argparse.Namespace) -> None:
 
     utts = _load(args.data)
     rest = [None if r == "none" else float(r) for r in args.rest_below_db]
-    grid = [(name, s, 0.0) for name, s in DECODERS.items()]
-    for stay, nw, bias, r, peak, dip in itertools.product(
-        args.stay, args.next_weight, args.closure_bias, rest, args.peak_prob, args.dip_prob
+    # what the model says of each viseme on average here, and how often each is truly shown
+    mean_p = np.concatenate([u["probs"] for u in utts]).mean(axis=0)
+    print("model's mean probability per viseme:", " ".join(f"{x:.3f}" for x in mean_p))
+    grid = [(name, s, 0.0, 0.0) for name, s in DECODERS.items()]
+    for stay, power, nw, bias, r, peak, dip in itertools.product(
+        args.stay, args.prior_power, args.next_weight, args.closure_bias, rest, args.peak_prob, args.dip_prob
     ):
         s = DecoderSettings(closure_bias=bias, next_weight=nw, rest_below_db=r, peak_prob=peak, dip_prob=dip)
-        grid.append((f"stay {stay:g} next {nw:g} bias {bias:g} rest {r} peak {peak:g} dip {dip:g}", s, stay))
+        grid.append((f"stay {stay:g} prior^-{power:g} next {nw:g} bias {bias:g} rest {r} peak {peak:g} dip {dip:g}",
+                     s, stay, power))
     print("figures: mean of training families (worst family); clean = as synthesized, world = --world")
-    print(f"{'':58s}" + " ".join(f"{c + ' ' + SHORT[k]:>13s}" for c in ("clean", "world") for k in SHORT))
-    for name, s, stay in grid:
+    print(f"{'':66s}" + " ".join(f"{c + ' ' + SHORT[k]:>13s}" for c in ("clean", "world") for k in SHORT))
+    for name, s, stay, power in grid:
         cells = []
+        weights = mean_p ** -power if power else None
         for world in (False, True):
-            f = score(utts, s, world, stay)
+            f = score(utts, s, world, stay, weights)
             cells += [f"{f['family_mean_' + k]:.3f}({f['worst_family_' + k]:.3f})" for k in SHORT]
-        print(f"{name:58s}" + " ".join(cells), flush=True)
+        print(f"{name:66s}" + " ".join(cells), flush=True)
 
 
 def main() -> None:
@@ -170,6 +181,8 @@ def main() -> None:
     g.add_argument("--data", default="build/decoder_tuning.npz")
     g.add_argument("--stay", type=float, nargs="+", default=[0.0],
                    help="sticky forward filter's stay probability (0: none; tried, not shipped)")
+    g.add_argument("--prior-power", type=float, nargs="+", default=[0.0],
+                   help="divide the probabilities by the model's mean ones to this power (tried, not shipped)")
     g.add_argument("--next-weight", type=float, nargs="+", default=[0.0, 0.5])
     g.add_argument("--closure-bias", type=float, nargs="+", default=[1.2])
     g.add_argument("--rest-below-db", nargs="+", default=["none", "-40"], help="dB, or none")
