@@ -6,6 +6,10 @@ cache keyed by voice, settings and sentence text. Pressing Speak then plays what
 once and synthesizes only what is not. Sentences are the unit, so an edit at the end of a
 long message keeps the earlier sentences prepared; a newer text supersedes an older one
 between sentences.
+
+Text said often without being composed (the quick phrases: "Yes", "Stop", "Thank you") can be
+kept ready (`keep_ready`): prepared after what is being composed and never forgotten, so that it
+starts at once instead of after its synthesis.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ _WORKED_AHEAD = "prepared_ahead"  # Utterance.meta: the preparer's work_ahead ha
 # session's memory grew by as the cache filled; 4 MB is the last ten sentences of an ordinary
 # length, or many more short ones ("yes", "thank you"), which are the ones said again.
 MAX_KEPT_BYTES = 4 * 1024 * 1024
+MAX_READY_SENTENCES = 32  # kept ready on request, beside the bytes above (quick phrases are short)
 
 
 def utterance_bytes(utterance: Utterance) -> int:
@@ -59,6 +64,7 @@ class SpeechPreparer:
         self._max_bytes = max_bytes
         self._lock = threading.Lock()
         self._wanted: list[str] = []
+        self._ready_list: list[str] = []  # sentences kept ready whatever else is said (keep_ready)
         self._generation = 0
         self._wake = threading.Condition(self._lock)
         self._closed = False
@@ -78,6 +84,16 @@ class SpeechPreparer:
             self._generation += 1
             self._wake.notify()
 
+    def keep_ready(self, texts: list[str]) -> None:
+        """Keep the speech of `texts` prepared from now on (replacing what was kept before), after what is composed."""
+        sentences: list[str] = []
+        for text in texts:
+            sentences += [s for s in self.voice.sentences(text) if s not in sentences]
+        with self._lock:
+            self._ready_list = sentences[:MAX_READY_SENTENCES]
+            self._trim()  # what is no longer kept ready may be forgotten
+            self._wake.notify()
+
     def is_ready(self, text: str) -> bool:
         """Whether every sentence of `text` is prepared."""
         with self._lock:
@@ -94,7 +110,7 @@ class SpeechPreparer:
                 sentence, generation = self._next_missing(), self._generation
             with self._synth_lock:
                 with self._lock:
-                    if generation != self._generation and sentence not in self._wanted:
+                    if generation != self._generation and sentence not in self._wanted + self._ready_list:
                         self.stats["cancelled"] += 1
                         continue
                     utterance = self._cache.get(self._key(sentence))  # spoken before: only its work ahead is left
@@ -120,7 +136,8 @@ class SpeechPreparer:
         return utterance is not None and (self._work_ahead is None or _WORKED_AHEAD in utterance.meta)
 
     def _next_missing(self) -> str | None:
-        return next((s for s in self._wanted if not self._ready(s)), None)
+        missing = next((s for s in self._wanted if not self._ready(s)), None)
+        return missing or next((s for s in self._ready_list if not self._ready(s)), None)
 
     def _store(self, sentence: str, utterance: Utterance) -> None:
         self._cache[self._key(sentence)] = utterance
@@ -131,11 +148,13 @@ class SpeechPreparer:
         """Forget the sentences used longest ago beyond the count and the bytes kept.
 
         The sentences of the text being composed stay whatever they hold: forgetting them would
-        have the worker prepare them again, and forget others of the same text, without end.
+        have the worker prepare them again, and forget others of the same text, without end. Those
+        kept ready stay too, and do not count.
         """
+        ready = {self._key(s) for s in self._ready_list}
         # the sizes are read now: a sentence's work ahead adds its marked audio after it is stored
-        total = sum(utterance_bytes(u) for u in self._cache.values())
-        wanted = {self._key(s) for s in self._wanted}
+        total = sum(utterance_bytes(u) for k, u in self._cache.items() if k not in ready)
+        wanted = {self._key(s) for s in self._wanted} | ready
         for key in [k for k in self._cache if k not in wanted]:  # oldest first
             if len(self._cache) <= self._max and total <= self._max_bytes:
                 break

@@ -42,3 +42,31 @@ def test_a_composed_message_is_prepared_with_its_prosody_and_mark():
     finally:
         engine.close()
         voice.close()
+
+
+def test_quick_phrases_kept_ready_by_the_app_are_said_from_the_prepared_speech():
+    from aac.ui.engine_link import EngineSpeaker
+
+    from speech.audio_out import PacedOutput
+
+    voice = get_voice("espeak:en-us")
+    # no renderer (the speech is what is checked); the sound paced in real time, as a sound card takes it
+    engine = LiveEngine(lambda: None, voice, EngineSettings(width=160, height=90),
+                        audio_outputs=[PacedOutput(voice.sample_rate_hz)])
+    engine.start()
+    try:
+        EngineSpeaker(engine).keep_ready(["Yes, please.", "I need a break."])
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not engine.preparer.is_ready("I need a break."):
+            time.sleep(0.02)
+        assert engine.preparer.is_ready("Yes, please.") and engine.preparer.is_ready("I need a break.")
+        misses = engine.preparer.stats["misses"]
+        engine.say("I need a break.")  # never composed: a quick phrase
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not engine.idle():
+            time.sleep(0.02)
+        assert engine.preparer.stats["misses"] == misses, "the phrase was synthesized again at Speak"
+        assert engine.preparer.stats["hits"] >= 1
+    finally:
+        engine.close()
+        voice.close()

@@ -101,3 +101,27 @@ def test_kept_speech_is_bounded_in_bytes_and_a_long_message_is_kept_whole():
         assert p.kept_bytes() > budget
     finally:
         p.close()
+
+
+def test_quick_phrases_kept_ready_start_at_once_and_are_never_forgotten():
+    from speech.prepare import utterance_bytes
+
+    voice = get_voice("espeak:en-us")
+    one = voice.synthesize_sentence("Sentence number one of the story.")
+    p = SpeechPreparer(voice, max_bytes=2 * utterance_bytes(one))
+    try:
+        p.keep_ready(["Yes.", "No, thank you.", "Please wait a moment."])
+        assert _wait_until(lambda: all(p.is_ready(t) for t in ("Yes.", "No, thank you.", "Please wait a moment.")))
+        for i in range(6):  # messages said since: the kept-ready phrases stay prepared
+            text = f"Sentence number {i} of the story."
+            p.compose(text)
+            assert _wait_until(lambda t=text: p.is_ready(t))
+            list(p.take(text))
+        hits = p.stats["hits"]
+        assert [u.text for u in p.take("No, thank you.")] == ["No, thank you."] and p.stats["hits"] == hits + 1
+        p.keep_ready(["Stop."])  # the phrases edited: the old ones may go, the new one is prepared
+        assert _wait_until(lambda: p.is_ready("Stop."))
+        list(p.take("Another sentence to say now."))
+        assert not p.is_ready("Please wait a moment.")
+    finally:
+        p.close()

@@ -37,6 +37,9 @@ class RecordingSpeaker:
     def compose(self, text):
         pass
 
+    def keep_ready(self, texts):
+        self.kept_ready = list(texts)
+
     def stop(self):
         pass
 

@@ -26,6 +26,9 @@ class Recorder:
     def compose(self, text):
         self.composed.append(text)
 
+    def keep_ready(self, texts):
+        self.kept_ready = list(texts)
+
     def stop(self):
         self.stopped += 1
 
@@ -69,6 +72,9 @@ def test_text_editing():
 def test_phrase_history_and_say_again(store):
     speaker = Recorder()
     model = open_model(store, speaker).model
+    assert speaker.kept_ready == model.phrases and model.phrases, "the quick phrases are prepared from the start"
+    model.set_phrases(["Yes", "No", "Wait"])
+    assert speaker.kept_ready == ["Yes", "No", "Wait"], "and again when the caregiver edits them"
     model.say_phrase("Thank you.")
     model.add_words("more")
     model.say_again(0)

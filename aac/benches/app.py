@@ -61,6 +61,9 @@ class _TimedSpeaker:
     def compose(self, text):
         self.inner.compose(text)
 
+    def keep_ready(self, texts):
+        self.inner.keep_ready(texts)
+
     def stop(self):
         self.inner.stop()
 

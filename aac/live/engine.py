@@ -164,6 +164,11 @@ class LiveEngine:
         if self.preparer is not None and text.strip():
             self.preparer.compose(text)
 
+    def keep_ready(self, texts: list[str]) -> None:
+        """Keep the speech of `texts` (quick phrases) prepared in the background from now on."""
+        if self.preparer is not None:
+            self.preparer.keep_ready(texts)
+
     def stop_speaking(self) -> None:
         """Interrupt now: the message being spoken and every queued one are dropped."""
         closing = False

@@ -36,6 +36,11 @@ class EngineSpeaker:
         """Stop at once: voice, lips and captions."""
         self.engine.stop_speaking()
 
+    def keep_ready(self, texts: list[str]) -> None:
+        """Keep the quick phrases' speech prepared; a banked phrase plays its recording, which is ready already."""
+        banked = self.bank.recording if self.bank is not None else (lambda _text: None)
+        self.engine.keep_ready([text for text in texts if banked(text) is None])
+
     def play_sound(self, data: bytes, label: str) -> None:
         """A button's recorded sound, played by the engine with the lips following it; when it cannot be
         decoded, the button's words are spoken instead, so the person is never silent."""

@@ -96,6 +96,7 @@ class AppModel:
         self._to_learn: list[str] = []
         self.revision = 0  # counts changes, so the UI redraws only when something changed
         self._refresh_suggestions()
+        self.speaker.keep_ready(self.phrases)  # a quick phrase starts at once, not after its synthesis
 
     # -- what is shown ----------------------------------------------------------------------
     @property
@@ -270,6 +271,7 @@ class AppModel:
         """The caregiver edited the quick phrases."""
         self.phrases = [p.strip() for p in phrases if p.strip()]
         self.persistence.save_phrases(self.phrases)
+        self.speaker.keep_ready(self.phrases)
         self._changed()
 
     # -- inside -------------------------------------------------------------------------------

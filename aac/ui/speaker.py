@@ -17,5 +17,8 @@ class Speaker(Protocol):
     def stop(self) -> None:
         """Stop speaking at once."""
 
+    def keep_ready(self, texts: list[str]) -> None:
+        """Keep the speech of `texts` (the quick phrases) prepared, so that saying one starts at once."""
+
     def play_sound(self, data: bytes, label: str) -> None:
         """Play a recorded sound (a board button's) instead of synthesizing `label`."""
