@@ -46,7 +46,6 @@ def test_a_composed_message_is_prepared_with_its_prosody_and_mark():
 
 def test_quick_phrases_kept_ready_by_the_app_are_said_from_the_prepared_speech():
     from aac.ui.engine_link import EngineSpeaker
-
     from speech.audio_out import PacedOutput
 
     voice = get_voice("espeak:en-us")
