@@ -94,6 +94,12 @@ class SpeechPreparer:
             self._trim()  # what is no longer kept ready may be forgotten
             self._wake.notify()
 
+    @property
+    def kept_ready(self) -> list[str]:
+        """The sentences kept ready (`keep_ready`)."""
+        with self._lock:
+            return list(self._ready_list)
+
     def is_ready(self, text: str) -> bool:
         """Whether every sentence of `text` is prepared."""
         with self._lock:

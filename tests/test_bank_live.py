@@ -135,7 +135,10 @@ def test_a_message_not_banked_is_synthesized(engine, voice, tmp_path):
     store = ProfileStore(tmp_path / "profiles")
     bank_file(store, "default", tmp_path / "yes.wav", "Yes please")
     model = AppModel(default_board_set("en"), {"qwerty": keyboard_board("qwerty")},
-                     EngineSpeaker(engine, BankedPhrases(store, "default", rate)))
+                     EngineSpeaker(engine, BankedPhrases(store, "default", rate)),
+                     phrases=["Yes please", "See you later"])
+    # quick phrases are kept ready by the voice, but not a banked one: its recording is played
+    assert engine.preparer.kept_ready == ["See you later"]
     speak_and_watch(engine, model, "Yes please, later")
     assert engine.parts and engine.parts[0].motion.source == "phones"  # the voice, with its exact timing
 

@@ -38,8 +38,9 @@ class EngineSpeaker:
 
     def keep_ready(self, texts: list[str]) -> None:
         """Keep the quick phrases' speech prepared; a banked phrase plays its recording, which is ready already."""
-        banked = self.bank.recording if self.bank is not None else (lambda _text: None)
-        self.engine.keep_ready([text for text in texts if banked(text) is None])
+        # looked up only (its clip is made ready by the bank in the background), never decoded here
+        bank = self.bank.bank() if self.bank is not None else None
+        self.engine.keep_ready([text for text in texts if bank is None or bank.find(text) is None])
 
     def play_sound(self, data: bytes, label: str) -> None:
         """A button's recorded sound, played by the engine with the lips following it; when it cannot be
