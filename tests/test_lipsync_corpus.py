@@ -197,7 +197,7 @@ def test_bad_corpus_input_is_one_line_naming_the_file(corpus, tmp_path, capsys, 
     sphere = (b"NIST_1A\n   1024\nchannel_count -i 1\nsample_rate -i 16000\nsample_n_bytes -i 2\n"
               b"sample_count -i 100\nsample_coding -s26 pcm,embedded-shorten-v2.00\nend_head\n").ljust(1024) + bytes(64)
     phn, wav = {
-        "past_end": (f"0 100 h#\n100 {n + 1} aa\n", None),
+        "past_end": (f"0 100 h#\n100 {n + 1600} aa\n", None),  # 100 ms past: another recording's
         "bad_line": ("0 100 h#\n100 aa\n", None),
         "unknown_phone": ("0 100 h#\n100 200 zz\n", None),
         "backwards": ("0 100 h#\n300 200 aa\n", None),
@@ -305,6 +305,18 @@ def test_short_textgrid_xlabel_and_mrpa(tmp_path):
     phones = read_phones(lab, 100, 100, "mrpa")
     assert [(p.phone, p.viseme, p.start_s, p.end_s) for p in phones] == [
         ("H#", "sil", 0.0, 0.25), ("db", "PP", 0.25, 0.5), ("A", "aa", 0.5, 0.75), ("h", "kk", 0.75, 1.0)]
+
+
+def test_a_label_rounded_a_hair_past_the_audios_end_ends_with_it(tmp_path):
+    """HTK's 100 ns units and rounded decimals may end the last phone past the audio by less than a
+    sample; that is the audio's end. A phone a frame or more past it is still refused."""
+    lab = tmp_path / "x.lab"
+    lab.write_text("0 5000000 sil\n5000000 10000001 aa\n")  # 1.0000001 s of labels, 1 s of audio
+    phones = read_phones(lab, 16000, 16000, "arpabet")
+    assert phones[-1].end_s == 1.0
+    lab.write_text("0 5000000 sil\n5000000 10200000 aa\n")  # 20 ms past the end
+    with pytest.raises(MotionError, match="past the audio's end"):
+        read_phones(lab, 16000, 16000, "arpabet")
 
 
 @pytest.mark.parametrize(

@@ -184,6 +184,11 @@ def _viseme(label: str, phone_set: str) -> str | None:
     return "PP" if {parts[0], rest} & {"p", "b"} else MRPA_VISEMES[parts[0]]
 
 
+# How far past the audio's end a label may end and be taken as ending with it: less than one frame
+# of the judging (10 ms); HTK's 100 ns units and a TextGrid's rounded decimals overshoot by far less.
+_END_SLACK_S = 0.005
+
+
 def timed_phones(labels: list[tuple[str, float, float, str]], phone_set: str, path: Path,
                  duration_s: float) -> tuple[TimedPhone, ...]:
     """Labels (phone, start_s, end_s, where in the file) as timed phones with visemes, closures joined
@@ -201,10 +206,12 @@ def timed_phones(labels: list[tuple[str, float, float, str]], phone_set: str, pa
         if checked and start < checked[-1][2] - 1e-9:
             raise MotionError(f"{path}, {where}: the phone starts ({start:g}) before the one above ends "
                               f"({checked[-1][2]:g})")
-        if end > duration_s + 1e-9:
+        if end > duration_s + _END_SLACK_S:
             unit = "sample" if phone_set == "timit" and path.suffix.lower() == ".phn" else "time"
             raise MotionError(f"{path}, {where}: the phone ends past the audio's end ({end:.4f} s > "
                               f"{duration_s:.4f} s; {unit} indices of another recording?)")
+        # labels written in 100 ns units (HTK) or rounded decimals may end a hair past the audio
+        start, end = min(start, duration_s), min(end, duration_s)
         checked.append((label, start, end))
     if not checked:
         raise MotionError(f"{path}: the phone file holds no phones")

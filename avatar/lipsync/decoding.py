@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import maximum_filter1d
+from numpy.lib.stride_tricks import sliding_window_view
 
 from avatar.lipsync.closures import DIP_PROB, PEAK_PROB, RIGHT_FRAMES, closure_frames
 from avatar.motion.rhubarb import VISEME_SHAPE_INDEX
@@ -90,8 +90,8 @@ def window_max(x: np.ndarray, before: int, after: int) -> np.ndarray:
     """For each t, the max of x over [t - before, t + after] (clipped to the array)."""
     size = before + after + 1
     padded = np.concatenate([np.full(before, -np.inf), x, np.full(after, -np.inf)])
-    # maximum_filter1d's window for output i is centred at i + size // 2 in `padded` with origin 0
-    return maximum_filter1d(padded, size, mode="nearest")[size // 2 : size // 2 + x.size]
+    # output t's window is padded[t : t + size] (numpy's view, no copy; scipy is kept off the live path)
+    return sliding_window_view(padded, size).max(axis=1)[: x.size]
 
 
 def _scores(probs: np.ndarray, loudness_db: np.ndarray | None, settings: DecoderSettings) -> np.ndarray:
