@@ -307,6 +307,12 @@ class LiveEngine:
 
     # -- render thread ------------------------------------------------------------------
     def _render_loop(self) -> None:
+        import cv2
+
+        # A frame's conversions (RGBA to RGB, the changed rectangles to I420) are small: OpenCV's pool
+        # spread each over the machine's cores and woke its threads for it, about 5% more CPU a frame
+        # in all (the meeting app needs the other core). Process-wide; the engine is what runs.
+        cv2.setNumThreads(1)
         try:
             # every frame drawn carries the invisible AI mark, whatever output it goes to (issue 16)
             frames = LiveFrames(self._make_renderer(), self.settings.overlays, marker=FrameMarker())
