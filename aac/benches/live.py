@@ -131,6 +131,15 @@ class _Phase:
         return {f"engine_cpu_cores_{name}_{group}": round(seconds / wall, 3)
                 for group, seconds in sorted(self.threads_cpu_s.items())}
 
+    def __add__(self, other: _Phase) -> _Phase:
+        """Both spells together (speaking = composing + saying)."""
+        both = _Phase()
+        both.cpu_s, both.wall_s = self.cpu_s + other.cpu_s, self.wall_s + other.wall_s
+        for phase in (self, other):
+            for group, seconds in phase.threads_cpu_s.items():
+                both.threads_cpu_s[group] = both.threads_cpu_s.get(group, 0.0) + seconds
+        return both
+
     @property
     def cores(self) -> float:
         return self.cpu_s / max(self.wall_s, 1e-9)
@@ -180,9 +189,9 @@ def measure(size: tuple[int, int] | None, fps: float | None, voice_id: str | Non
                         audio_outputs=[audio], video_outputs=[camera])
     camera_log.engine = engine
     engine.start()
-    idle, speaking = _Phase(), _Phase()
-    # speaking = composing (a composed message's speech prepared while it is typed) + saying (Speak until done)
-    composing, saying = _Phase(), _Phase()
+    # speaking (figures below) = composing (a composed message's speech prepared while it is typed) + saying
+    # (Speak until done)
+    idle, composing, saying = _Phase(), _Phase(), _Phase()
     composed_audio_ms, plain_audio_ms, composed_mouth_ms, plain_mouth_ms = [], [], [], []
     not_prepared = 0
     samples: list[tuple[float, float]] = []
@@ -213,18 +222,17 @@ def measure(size: tuple[int, int] | None, fps: float | None, voice_id: str | Non
                 text = f"Number {said + 1}, {line[0].lower()}{line[1:]}"
                 composed = said % 2 == 0
                 said += 1
-                with speaking:
-                    if composed:  # the person types it; its speech is prepared meanwhile
-                        with composing:
-                            engine.compose(text)
-                            if not _wait(lambda t=text: engine.preparer.is_ready(t), 20):
-                                not_prepared += 1
-                            time.sleep(0.2)
-                    with saying:
-                        t0 = time.monotonic()
-                        message_id = engine.say(text)
-                        _wait(lambda m=message_id: m in engine.stats.first_audio_s, 30)
-                        _wait(engine.idle, 60)
+                if composed:  # the person types it; its speech is prepared meanwhile
+                    with composing:
+                        engine.compose(text)
+                        if not _wait(lambda t=text: engine.preparer.is_ready(t), 20):
+                            not_prepared += 1
+                        time.sleep(0.2)
+                with saying:
+                    t0 = time.monotonic()
+                    message_id = engine.say(text)
+                    _wait(lambda m=message_id: m in engine.stats.first_audio_s, 30)
+                    _wait(engine.idle, 60)
                 first_audio_ms = (engine.stats.first_audio_s.get(message_id, float("nan"))
                                   - engine.stats.entered_s[message_id]) * 1000
                 opened = camera_log.first_open_after(t0)
@@ -242,6 +250,7 @@ def measure(size: tuple[int, int] | None, fps: float | None, voice_id: str | Non
         _stop(spinners)
         engine.close()
         voice.close()
+    speaking = composing + saying
     rendered, dropped, redrawn = (b - a for a, b in zip(start, end, strict=True))
     late_ms = camera_log.late_s[frames0 : camera_log.n] * 1000
 
