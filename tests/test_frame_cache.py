@@ -21,7 +21,7 @@ from avatar.frame_cache import FrameCache
 from avatar.motion.controls import MotionControls
 from avatar.motion.generator import MotionGenerator
 from avatar.motion.speech_motion import speech_motion
-from avatar.render import Renderer, create_context
+from avatar.render import DEPTH_SLICES, Renderer, create_context
 from avatar.rig import load_rig
 from profiles.store import BUNDLED_DIR
 from speech.registry import get_voice
@@ -93,6 +93,21 @@ def test_drawn_frames_are_the_full_render(renderers, name):
         assert psnr_db(cache.render(params), full.render(params)) >= DRAWN_PSNR_DB
     # and it is cheaper: the face's rectangle is a part of the picture
     assert cache.stats.pixels_drawn / cache.stats.drawn < 0.35 * W * H
+
+
+def test_frames_drawn_over_many_depth_slices_are_the_full_render(renderers):
+    """Each draw over the last picture puts its depths in a nearer slice and the depth is cleared
+    once every DEPTH_SLICES draws: over several rounds of head turns (the nose over the cheek,
+    then away) no earlier draw's depth may hide what a later one draws."""
+    full, cached = renderers
+    cache = FrameCache(cached)
+    turns = _sequence("head turns")
+    frames = np.concatenate([turns, turns[::-1]] * 2)
+    assert len(frames) > 2 * DEPTH_SLICES
+    for k, params in enumerate(frames):
+        drawn = cache.render(params)
+        if k % 7 == 0 or k % DEPTH_SLICES in (0, 1, DEPTH_SLICES - 1):
+            assert psnr_db(drawn, full.render(params)) >= DRAWN_PSNR_DB, f"draw {k}"
 
 
 @pytest.mark.parametrize("name", SEQUENCES)
