@@ -57,8 +57,10 @@ def test_the_plain_decoder_is_the_shipped_per_frame_choice(spoken):
         np.add.at(by_shape.T, VISEME_SHAPE_INDEX, scores.T)
         before = by_shape.argmax(axis=1)
         before[closure_frames(out.probs, before == 0, out.loudness_db)] = 0
-        assert np.array_equal(out.shapes(), before)
+        assert np.array_equal(out.shapes(decoder=PLAIN), before)
         assert np.array_equal(decode_shapes(out.probs, out.loudness_db, PLAIN), before)
+        # and what ships by default is the steady decoder
+        assert np.array_equal(out.shapes(), decode_shapes(out.probs, out.loudness_db, STEADY))
 
 
 @pytest.mark.parametrize("name", sorted(DECODERS))
