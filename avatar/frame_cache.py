@@ -224,6 +224,18 @@ class FrameCache:
         Only the triangles whose vertices moved since the last frame drawn (where they were and
         where they are now), and the eyes when the gaze changed, are drawn again.
         """
+        self.draw(params)
+        return self._picture.copy()
+
+    @property
+    def picture(self) -> np.ndarray:
+        """The picture as last drawn (read only: it changes with each `draw`)."""
+        view = self._picture.view()
+        view.flags.writeable = False
+        return view
+
+    def draw(self, params: np.ndarray) -> Region:
+        """Bring `picture` to `params` exactly, drawing only what moved (as `render`); the rectangle it drew in."""
         params = np.asarray(params, np.float32)
         planned, self._planned = self._planned, None
         reuse = planned is not None and np.array_equal(planned[0], params)
@@ -245,7 +257,7 @@ class FrameCache:
         self.last_region = box
         self.stats.drawn += 1
         self.stats.pixels_drawn += box.area_px
-        return self._picture.copy()
+        return box
 
     def _draw(self, params: np.ndarray, box: Region) -> None:
         """Draw `params` inside `box` only and read that rectangle into the picture."""

@@ -258,3 +258,34 @@ def test_marked_live_frames_and_their_i420_are_the_whole_frames(renderers):
             reference = draw(marker.mark(full.render(params)), state, OverlaySettings())
             assert psnr_db(shown, reference) >= DRAWN_PSNR_DB, f"frame {i}"  # identical here (llvmpipe)
         assert np.array_equal(planes, cv2.cvtColor(np.ascontiguousarray(shown), cv2.COLOR_RGB2YUV_I420)), f"frame {i}"
+
+
+def test_live_frames_drawn_into_buffers_in_turn_are_whole_and_so_are_their_planes(renderers):
+    """Frames are drawn into a few buffers used in turn, each brought up to date only where it is behind;
+    with overlays coming and going, planes asked for now and then, frames skipped: every frame is the
+    full render with its overlays, each planes its whole conversion, and a frame stays as it was until
+    BUFFERS - 1 more are made."""
+    import cv2
+
+    from aac.live.frame_formats import i420
+    from aac.live.frames import BUFFERS
+    from aac.live.overlays import draw
+
+    full, cached = renderers
+    frames = LiveFrames(cached, OverlaySettings())
+    words = ["Papa", "bought", "a", "blue", "boat"]
+    made: list = []
+    for i, params in enumerate(_sequence("speech")[:60]):
+        state = OverlayState(caption=" ".join(words[: 1 + i // 9]) if i % 23 < 17 else "", typing=12 <= i < 20,
+                             time_s=i / FPS)
+        shown, new = frames.frame(params, state)
+        if new:
+            made.append((shown, np.array(shown)))
+        reference = draw(full.render(params), state, OverlaySettings())
+        assert psnr_db(shown, reference) >= (DRAWN_PSNR_DB if new else SHOWN_PSNR_DB), f"frame {i}"
+        if i % 3 == 0 or i % 7 == 0:
+            whole = cv2.cvtColor(np.ascontiguousarray(shown), cv2.COLOR_RGB2YUV_I420)
+            assert np.array_equal(i420(shown), whole), f"frame {i}"
+        for older, as_made in made[-BUFFERS:]:
+            assert np.array_equal(older, as_made)
+    assert len({f.__array_interface__["data"][0] for f, _ in made}) == BUFFERS  # no new picture each frame

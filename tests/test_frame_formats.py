@@ -7,7 +7,7 @@ import subprocess
 import numpy as np
 import pyvirtualcam.util
 
-from aac.live.frame_formats import as_frame, i420
+from aac.live.frame_formats import Planes, as_frame, i420
 from aac.live.memory_camera import register_memory_camera
 from aac.live.video_outputs import Mp4Recorder, VirtualCameraOutput
 
@@ -58,19 +58,26 @@ def test_the_recording_takes_the_planes_and_keeps_the_colours(tmp_path):
 
 
 
-def test_a_frame_that_knows_where_it_changed_converts_only_there_and_exactly():
-    before = as_frame(_picture())
-    planes = i420(before)
-    after = _picture()
-    after[5:20, 7:30] = 200  # odd edges: widened to whole 2x2 chroma blocks
-    after[40:47, 60:63] = 17
-    after = as_frame(after)
-
+def test_a_reused_buffer_converts_only_where_it_changed_and_exactly():
     class Rect:
         def __init__(self, x0, y0, x1, y1):
             self.x0, self.y0, self.x1, self.y1 = x0, y0, x1, y1
 
-    after.changed_from(before, [Rect(7, 5, 30, 20), Rect(60, 40, 63, 47)])
-    converted = i420(after)
-    assert np.array_equal(converted, i420(np.asarray(after).copy()))
-    assert i420(before) is planes and after._base is None  # no chain of frames is kept
+    buffer = _picture()
+    kept = Planes()
+    first = as_frame(buffer)
+    first.converts_into(kept)
+    planes = i420(first)
+    assert kept.planes is planes and not kept.pending
+    # drawn again in the same buffer, twice, the planes asked for after the second only
+    buffer[5:20, 7:30] = 200  # odd edges: widened to whole 2x2 chroma blocks
+    kept.changed([Rect(7, 5, 30, 20)])
+    buffer[40:47, 60:63] = 17
+    buffer[6:10, 8:12] = 90  # inside the first rectangle, and given twice: converted once
+    kept.changed([Rect(60, 40, 63, 47), Rect(8, 6, 12, 10), Rect(60, 40, 63, 47)])
+    again = as_frame(buffer)
+    again.converts_into(kept)
+    converted = i420(again)
+    assert converted is planes  # updated in place: no new planes each frame
+    assert np.array_equal(converted, i420(np.asarray(buffer).copy()))
+    assert not kept.pending and i420(again) is converted

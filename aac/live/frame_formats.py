@@ -5,11 +5,11 @@ recording all carry 4:2:0 video. Each used to convert the RGB frame itself, ever
 sent, also when the frame had not changed. A `Frame` keeps its I420 planes once made, so every
 output that needs them shares one conversion, and a frame sent again (nothing moved) costs none.
 
-A new frame that knows where it differs from the frame before it (`Frame.changed_from`: the
-face's rectangle, an overlay that changed) copies that frame's planes and converts only those
-rectangles. 4:2:0 keeps one chroma sample per 2x2 pixels, computed from those four pixels alone,
-so a rectangle widened to even rows and columns converts to exactly the planes the whole frame
-would (`tests/test_frame_formats.py` checks it).
+The live engine draws its frames into a few buffers it reuses in turn (`aac.live.frames`); each
+buffer keeps its planes (`Planes`) with the rectangles where its pixels changed since they were
+converted, and a frame made in it converts only those (each widened to even rows and columns).
+4:2:0 keeps one chroma sample per 2x2 pixels, computed from those four pixels alone, so the planes
+are exactly those of converting the whole frame (`tests/test_frame_formats.py` checks it).
 """
 
 from __future__ import annotations
@@ -17,16 +17,27 @@ from __future__ import annotations
 import numpy as np
 
 
+class Planes:
+    """The I420 planes of a reused frame buffer, and where its pixels changed since they were made."""
+
+    def __init__(self) -> None:
+        self.planes: np.ndarray | None = None  # none made yet
+        self.pending: list[tuple[int, int, int, int]] = []  # (x0, y0, x1, y1) not converted yet
+
+    def changed(self, rects) -> None:
+        """Note that the buffer's pixels changed in `rects` (each with x0, y0, x1, y1)."""
+        self.pending.extend((int(r.x0), int(r.y0), int(r.x1), int(r.y1)) for r in rects)
+
+
 class Frame(np.ndarray):
     """An RGB frame (height, width, 3, uint8) that keeps its I420 conversion. Do not change it once sent."""
 
     _i420: np.ndarray | None = None
-    _base: tuple | None = None  # (the previous Frame, rectangles outside which the two are equal)
+    _planes: Planes | None = None  # the planes of the buffer it was drawn in, to bring up to date
 
-    def changed_from(self, previous: Frame, rects) -> None:
-        """Note that this frame equals `previous` outside `rects` (each with x0, y0, x1, y1)."""
-        previous._base = None  # one step back only: a chain of frames would never be freed
-        self._base = (previous, [(int(r.x0), int(r.y0), int(r.x1), int(r.y1)) for r in rects])
+    def converts_into(self, planes: Planes) -> None:
+        """Make this frame's I420 by updating `planes`, its buffer's, where they are behind its pixels."""
+        self._planes = planes
 
 
 def as_frame(rgb: np.ndarray) -> Frame:
@@ -44,24 +55,27 @@ def i420(frame: np.ndarray) -> np.ndarray:
         return cached
     import cv2
 
-    base = getattr(frame, "_base", None)
+    buffer = getattr(frame, "_planes", None)
     height, width = frame.shape[:2]
-    if base is not None and base[0]._i420 is not None and height % 2 == 0 and width % 2 == 0:
-        planes = _patched(base[0]._i420, frame, base[1])
+    if buffer is not None and buffer.planes is not None and height % 2 == 0 and width % 2 == 0:
+        planes = _patched(buffer.planes, frame, buffer.pending)
     else:
         planes = cv2.cvtColor(np.ascontiguousarray(frame), cv2.COLOR_RGB2YUV_I420)
+    if buffer is not None:
+        buffer.planes, buffer.pending = planes, []
     if isinstance(frame, Frame):
-        frame._i420, frame._base = planes, None
+        frame._i420, frame._planes = planes, None
     return planes
 
 
-def _patched(previous: np.ndarray, frame: np.ndarray, rects: list[tuple[int, int, int, int]]) -> np.ndarray:
-    """`previous` planes with `rects` of `frame` converted anew (each widened to even rows and columns)."""
+def _patched(planes: np.ndarray, frame: np.ndarray, rects: list[tuple[int, int, int, int]]) -> np.ndarray:
+    """`planes` with `rects` of `frame` converted anew (each widened to even rows and columns), in place."""
     import cv2
 
     height, width = frame.shape[:2]
-    planes = previous.copy()
     flat = planes.reshape(-1)
+    # a buffer used again after a few frames is behind where each of them drew: often the same head's rectangle
+    rects = _outermost(rects)
     y_plane = flat[: height * width].reshape(height, width)
     u_plane = flat[height * width : height * width * 5 // 4].reshape(height // 2, width // 2)
     v_plane = flat[height * width * 5 // 4 :].reshape(height // 2, width // 2)
@@ -76,3 +90,12 @@ def _patched(previous: np.ndarray, frame: np.ndarray, rects: list[tuple[int, int
         u_plane[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2] = part[h * w : h * w * 5 // 4].reshape(h // 2, w // 2)
         v_plane[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2] = part[h * w * 5 // 4 :].reshape(h // 2, w // 2)
     return planes
+
+
+def _outermost(rects: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """`rects` without those inside another one (of equal ones, the first stays)."""
+    def inside(a, b) -> bool:
+        return b[0] <= a[0] and b[1] <= a[1] and a[2] <= b[2] and a[3] <= b[3]
+
+    return [r for i, r in enumerate(rects)
+            if not any(inside(r, o) and (o != r or j < i) for j, o in enumerate(rects) if j != i)]

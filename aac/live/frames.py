@@ -5,6 +5,13 @@ overlays show something new (a caption word, a typing dot); otherwise the previo
 is sent again, and every output can tell by identity that it already has it (its conversion is
 done once for all the times it is sent).
 
+Frames are drawn into a few buffers used in turn (`BUFFERS`), not each into a new copy of the
+picture: a buffer used again is brought up to date only where it is behind (the face's rectangles
+drawn since it was last used, and the overlays it had), and its I420 planes only there too. A
+new copy of the picture and of its planes each frame had cost a 720p speech frame about 0.7 ms
+of the render thread's 4. A frame stays as it was for the next `BUFFERS` - 1 frames (at 30 fps,
+67 ms): whoever keeps one longer keeps a copy (the app's preview does).
+
 Overlays showing what they showed before, away from the face (the caption band below it, the
 label in a corner), are copied from the previous frame rather than blended again: a caption
 costs its blending once per word, not once per frame.
@@ -14,9 +21,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from aac.live.frame_formats import Frame, as_frame
+from aac.live.frame_formats import Frame, Planes, as_frame
 from aac.live.overlays import OverlaySettings, OverlayState, draw
 from avatar.frame_cache import FrameCache, Region
+
+# Three: the frame being made, the one the outputs were just sent, and the one before it for anyone a
+# frame late in taking it.
+BUFFERS = 3
+
+
+class _Buffer:
+    """A frame buffer and where it is behind the cached picture (faces drawn since it was last used, its overlays)."""
+
+    def __init__(self, picture: np.ndarray) -> None:
+        self.rgb = picture.copy()
+        self.behind: list[Region] = []
+        self.planes = Planes()
 
 
 def overlay_key(state: OverlayState, settings: OverlaySettings) -> tuple:
@@ -31,8 +51,7 @@ class LiveFrames:
 
     `marker` (`aac.provenance.frame_mark.FrameMarker`) puts the invisible AI mark on every frame:
     on the cached picture once and then on each redrawn rectangle, which gives the pixels marking
-    the whole frame gives. Each new frame records where it differs from the one before
-    (`aac.live.frame_formats.Frame.changed_from`), so its I420 conversion is made only there.
+    the whole frame gives. A frame is valid until `BUFFERS` - 1 more are made (see the module).
     """
 
     def __init__(self, renderer, overlays: OverlaySettings, marker=None) -> None:
@@ -44,6 +63,8 @@ class LiveFrames:
                 marker.mark_part(pixels, x0, y0, width, height)
 
         self.cache = FrameCache(renderer, finish=finish)
+        self._buffers = [_Buffer(self.cache.picture) for _ in range(BUFFERS)]
+        self._next = 0
         self.overlays = overlays
         self._frame: Frame | None = None
         self._key: tuple | None = None
@@ -69,10 +90,19 @@ class LiveFrames:
         if not draws:
             self.reused += 1
             return self._frame, False
-        frame = as_frame(self.cache.render(params))  # marked, when there is a marker
-        region = self.cache.last_region
-        # where this frame may differ from the previous one: where the face was redrawn...
-        changes = [region]
+        region = self.cache.draw(params)  # the picture, marked when there is a marker
+        if region.area_px:
+            for other in self._buffers:
+                other.behind.append(region)
+        buffer = self._buffers[self._next]
+        self._next = (self._next + 1) % len(self._buffers)
+        # the buffer as the picture now (where it is behind: faces drawn since, its old overlays), with
+        # those rectangles changed for its planes too
+        picture = self.cache.picture
+        changes = _outermost(buffer.behind)  # in speech, mostly the same head's rectangle from each frame since
+        for r in changes:
+            buffer.rgb[r.y0 : r.y1, r.x0 : r.x1] = picture[r.y0 : r.y1, r.x0 : r.x1]
+        frame = as_frame(buffer.rgb)
         if key == self._key and self._frame is not None and not any(_overlap(r, region) for r in self._overlay_rects):
             # the same overlays over the same picture as last time (the face was redrawn elsewhere): copy them over
             for r in self._overlay_rects:
@@ -80,15 +110,13 @@ class LiveFrames:
         elif key != self._key:
             touched: list = []
             draw(frame, state, self.overlays, touched)
-            # ...and the overlays that went and came
-            changes += self._overlay_rects
             self._overlay_rects = [Region(*r) for r in touched]
-            changes += self._overlay_rects
         else:
-            # the same overlays blended over a face that moved under them: they change where it did
+            # the same overlays blended over a face that moved under them
             draw(frame, state, self.overlays)
-        if self._frame is not None:
-            frame.changed_from(self._frame, changes)
+        buffer.behind = list(self._overlay_rects)  # where its overlays cover the picture
+        buffer.planes.changed(changes + self._overlay_rects)
+        frame.converts_into(buffer.planes)
         self._frame, self._key = frame, key
         return frame, True
 
@@ -99,3 +127,12 @@ class LiveFrames:
 
 def _overlap(a: Region, b: Region) -> bool:
     return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def _outermost(regions: list[Region]) -> list[Region]:
+    """`regions` without those inside another one (of equal ones, the first stays)."""
+    def inside(a: Region, b: Region) -> bool:
+        return b.x0 <= a.x0 and b.y0 <= a.y0 and a.x1 <= b.x1 and a.y1 <= b.y1
+
+    return [r for i, r in enumerate(regions)
+            if not any(inside(r, o) and (o != r or j < i) for j, o in enumerate(regions) if j != i)]

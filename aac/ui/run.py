@@ -163,7 +163,8 @@ class Window:
         # the preview is refreshed at its own modest rate: the call gets every frame, the person needs few
         if now_s - self._preview_at >= 1.0 / PREVIEW_FPS:
             self._preview_at = now_s
-            self._frame = engine.last_frame
+            frame = engine.last_frame  # the engine draws into it again a few frames on: the preview keeps a copy
+            self._frame = None if frame is None else frame.copy()
         highlighted, level = app.highlight()
         problems = tuple(getattr(self.parts.persistence, "problems", ())) + tuple(status.problems)
         self.painter.frame(screen, highlighted, level, app.state.dwell, self._frame,
