@@ -264,7 +264,7 @@ def test_live_frames_drawn_into_buffers_in_turn_are_whole_and_so_are_their_plane
     """Frames are drawn into a few buffers used in turn, each brought up to date only where it is behind;
     with overlays coming and going, planes asked for now and then, frames skipped: every frame is the
     full render with its overlays, each planes its whole conversion, and a frame stays as it was until
-    BUFFERS - 1 more are made."""
+    BUFFERS - 1 more are made (the next one)."""
     import cv2
 
     from aac.live.frame_formats import i420

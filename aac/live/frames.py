@@ -5,12 +5,12 @@ overlays show something new (a caption word, a typing dot); otherwise the previo
 is sent again, and every output can tell by identity that it already has it (its conversion is
 done once for all the times it is sent).
 
-Frames are drawn into a few buffers used in turn (`BUFFERS`), not each into a new copy of the
+Frames are drawn into two buffers used in turn (`BUFFERS`), not each into a new copy of the
 picture: a buffer used again is brought up to date only where it is behind (the face's rectangles
 drawn since it was last used, and the overlays it had), and its I420 planes only there too. A
 new copy of the picture and of its planes each frame had cost a 720p speech frame about 0.7 ms
-of the render thread's 4. A frame stays as it was for the next `BUFFERS` - 1 frames (at 30 fps,
-67 ms): whoever keeps one longer keeps a copy (the app's preview does).
+of the render thread's 4. A frame stays as it was until the next is made (at 30 fps, 33 ms):
+whoever keeps one longer keeps a copy (the app's preview does).
 
 Overlays showing what they showed before, away from the face (the caption band below it, the
 label in a corner), are copied from the previous frame rather than blended again: a caption
@@ -25,9 +25,9 @@ from aac.live.frame_formats import Frame, Planes, as_frame
 from aac.live.overlays import OverlaySettings, OverlayState, draw
 from avatar.frame_cache import FrameCache, Region
 
-# Three: the frame being made, the one the outputs were just sent, and the one before it for anyone a
-# frame late in taking it.
-BUFFERS = 3
+# Two: the frame being made, and the one before it, which overlays are copied from and which the outputs
+# (they take what they need while it is sent) and the app's preview (it copies it) may still be reading.
+BUFFERS = 2
 
 
 class _Buffer:
@@ -51,7 +51,7 @@ class LiveFrames:
 
     `marker` (`aac.provenance.frame_mark.FrameMarker`) puts the invisible AI mark on every frame:
     on the cached picture once and then on each redrawn rectangle, which gives the pixels marking
-    the whole frame gives. A frame is valid until `BUFFERS` - 1 more are made (see the module).
+    the whole frame gives. A frame is valid until the next one is made (see the module).
     """
 
     def __init__(self, renderer, overlays: OverlaySettings, marker=None) -> None:
