@@ -273,14 +273,16 @@ class FrameCache:
         finally:
             r.fbo.scissor = None
         self._wait()  # other Python threads run while it rasterizes
-        # read as the framebuffer holds it (RGBA: a copy of rows) and drop alpha with OpenCV: about a
-        # quarter less than GL's own conversion to RGB
+        # read as the framebuffer holds it (RGBA: a copy of rows) and drop alpha with OpenCV, which writes
+        # straight into the picture's rectangle: about a quarter less than GL's own conversion to RGB
         rgba = np.empty((h, w, 4), np.uint8)
         r.fbo.read_into(rgba, viewport=(box.x0, box.y0, w, h), components=4, alignment=1)
-        patch = cv2.cvtColor(rgba, cv2.COLOR_RGBA2RGB)
+        patch = self._picture[box.y0 : box.y1, box.x0 : box.x1]
+        written = cv2.cvtColor(rgba, cv2.COLOR_RGBA2RGB, dst=patch)
+        if written is not patch:  # OpenCV made its own array after all
+            patch[...] = written
         if self._finish is not None:
             self._finish(patch, box.x0, box.y0)
-        self._picture[box.y0 : box.y1, box.x0 : box.x1] = patch
 
     def release(self) -> None:
         """Release the renderer."""

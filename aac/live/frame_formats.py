@@ -85,7 +85,7 @@ def _patched(planes: np.ndarray, frame: np.ndarray, rects: list[tuple[int, int, 
         if x1 <= x0 or y1 <= y0:
             continue
         h, w = y1 - y0, x1 - x0
-        part = cv2.cvtColor(np.ascontiguousarray(frame[y0:y1, x0:x1]), cv2.COLOR_RGB2YUV_I420).reshape(-1)
+        part = cv2.cvtColor(frame[y0:y1, x0:x1], cv2.COLOR_RGB2YUV_I420).reshape(-1)  # OpenCV reads the view's rows
         y_plane[y0:y1, x0:x1] = part[: h * w].reshape(h, w)
         u_plane[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2] = part[h * w : h * w * 5 // 4].reshape(h // 2, w // 2)
         v_plane[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2] = part[h * w * 5 // 4 :].reshape(h // 2, w // 2)

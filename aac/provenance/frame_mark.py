@@ -90,11 +90,11 @@ class FrameMarker:
         h, w = pixels.shape[:2]
         up, down = _additions(self.key, width, height)
         up, down = up[y0 : y0 + h, x0 : x0 + w], down[y0 : y0 + h, x0 : x0 + w]
-        if not pixels.flags.c_contiguous:
-            pixels[:] = cv2.subtract(cv2.add(pixels, up), down)
-            return pixels
-        cv2.add(pixels, up, dst=pixels)
-        cv2.subtract(pixels, down, dst=pixels)
+        # in place, also into a rectangle of a larger picture (OpenCV writes through the view's row stride)
+        added = cv2.add(pixels, up, dst=pixels)
+        marked = cv2.subtract(added, down, dst=added)
+        if marked is not pixels:  # OpenCV made its own array after all
+            pixels[...] = marked
         return pixels
 
 
