@@ -7,6 +7,8 @@ basis shapes whose weight is the product, so the vertex shader stays a plain wei
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from avatar.params import PARAM_INDEX, PARAMS
@@ -51,23 +53,29 @@ _HIGH = np.array([q.high for q in PARAMS])
 HEAD_PARAMS = ("head_yaw_deg", "head_pitch_deg", "head_roll_deg", "head_x", "head_y", "head_z")
 
 
+_EYE_WIDE = BASIS_NAMES.index("eye_wide")
+_BLINKS = np.array([BASIS_NAMES.index("blink_left"), BASIS_NAMES.index("blink_right")])
+_SQUINTS = np.array([BASIS_NAMES.index("squint_left"), BASIS_NAMES.index("squint_right")])
+_BLINK_PARAMS = np.array([PARAM_INDEX["blink_left"], PARAM_INDEX["blink_right"]])
+_GAZE_Y = PARAM_INDEX["gaze_y"]
+_HAS_SECOND = _SECOND >= 0
+_SECOND_PARAMS = _SECOND[_HAS_SECOND]
+_HEAD_INDEX = [PARAM_INDEX[n] for n in HEAD_PARAMS]
+
+
 def basis_weights(params: np.ndarray) -> np.ndarray:
     """Weights of BASIS_NAMES for one parameter vector (clipped to the parameters' ranges)."""
+    # indices worked out once: the live engine asks this twice a frame
     p = np.clip(np.asarray(params, dtype=np.float32), _LOW, _HIGH)
-    w = p[_SINGLE].copy()
-    has_second = _SECOND >= 0
-    w[has_second] *= p[_SECOND[has_second]]
+    w = p[_SINGLE]
+    w[_HAS_SECOND] *= p[_SECOND_PARAMS]
     # The lids follow the eyes: looking up lifts the upper lids, looking down lowers them
     # (and hides what a shift of the iris alone would get wrong at the lid's edge).
-    gaze_y = float(p[PARAM_INDEX["gaze_y"]])
-    w[BASIS_NAMES.index("eye_wide")] = min(1.0, w[BASIS_NAMES.index("eye_wide")] + 0.35 * max(gaze_y, 0.0))
-    for blink in ("blink_left", "blink_right"):
-        k = BASIS_NAMES.index(blink)
-        w[k] = min(1.0, w[k] + 0.3 * max(-gaze_y, 0.0))
+    gaze_y = float(p[_GAZE_Y])
+    w[_EYE_WIDE] = min(1.0, w[_EYE_WIDE] + 0.35 * max(gaze_y, 0.0))
+    w[_BLINKS] = np.minimum(1.0, w[_BLINKS] + 0.3 * max(-gaze_y, 0.0))
     # Lids cannot pass each other: a full blink already brings the lower lid up.
-    for blink, squint in (("blink_left", "squint_left"), ("blink_right", "squint_right")):
-        k = BASIS_NAMES.index(squint)
-        w[k] *= 1.0 - p[PARAM_INDEX[blink]]
+    w[_SQUINTS] *= 1.0 - p[_BLINK_PARAMS]
     return w * _SIGN
 
 
@@ -77,15 +85,18 @@ def head_pose(params: np.ndarray, face_width_px: float, face_height_px: float) -
     Canvas axes: x right, y down, z away from the camera. Positive yaw turns the face to the
     image's right, positive pitch nods it up, positive roll tilts it clockwise.
     """
-    yaw, pitch, roll, hx, hy, hz = (float(params[PARAM_INDEX[n]]) for n in HEAD_PARAMS)
-    a, b, c = np.radians([yaw, pitch, roll])
-    ry = np.array([[np.cos(a), 0, -np.sin(a)], [0, 1, 0], [np.sin(a), 0, np.cos(a)]])
+    yaw, pitch, roll, hx, hy, hz = (float(params[i]) for i in _HEAD_INDEX)
+    # scalars through math, not numpy: the live engine asks this three times a frame
+    ca, sa = math.cos(math.radians(yaw)), math.sin(math.radians(yaw))
+    cb, sb = math.cos(math.radians(pitch)), math.sin(math.radians(pitch))
+    cc, sc = math.cos(math.radians(roll)), math.sin(math.radians(roll))
+    ry = np.array([[ca, 0, -sa], [0, 1, 0], [sa, 0, ca]])
     # nodding up moves the nose (in front, z < 0) up (y decreases)
-    rx = np.array([[1, 0, 0], [0, np.cos(b), np.sin(b)], [0, -np.sin(b), np.cos(b)]])
-    rz = np.array([[np.cos(c), -np.sin(c), 0], [np.sin(c), np.cos(c), 0], [0, 0, 1]])
+    rx = np.array([[1, 0, 0], [0, cb, sb], [0, -sb, cb]])
+    rz = np.array([[cc, -sc, 0], [sc, cc, 0], [0, 0, 1]])
     rot = (rz @ ry @ rx).astype(np.float32)
     shift = np.array([hx * 0.1 * face_width_px, -hy * 0.1 * face_height_px, 0.0], dtype=np.float32)
-    return rot, shift, 1.0 + 0.1 * float(np.clip(hz, -1.0, 1.0))
+    return rot, shift, 1.0 + 0.1 * min(1.0, max(-1.0, hz))
 
 
 def gaze_shift(params: np.ndarray, iris_radius_px: float) -> np.ndarray:
