@@ -7,7 +7,8 @@ done once for all the times it is sent).
 
 Frames are drawn into two buffers used in turn (`BUFFERS`), not each into a new copy of the
 picture: a buffer used again is brought up to date only where it is behind (the face's rectangles
-drawn since it was last used, and the overlays it had), and its I420 planes only there too. A
+drawn since it was last used, and its overlays when they are not the frame's), and its I420 planes
+only there too. A
 new copy of the picture and of its planes each frame had cost a 720p speech frame about 0.7 ms
 of the render thread's 4. A frame stays as it was until the next is made (at 30 fps, 33 ms):
 whoever keeps one longer keeps a copy (the app's preview does).
@@ -31,11 +32,14 @@ BUFFERS = 2
 
 
 class _Buffer:
-    """A frame buffer and where it is behind the cached picture (faces drawn since it was last used, its overlays)."""
+    """A frame buffer: the faces drawn since it was last used (where it is behind the cached picture), and
+    the overlays it holds (their key and rectangles)."""
 
     def __init__(self, picture: np.ndarray) -> None:
         self.rgb = picture.copy()
-        self.behind: list[Region] = []
+        self.faces: list[Region] = []
+        self.key: tuple | None = None
+        self.overlay_rects: list[Region] = []
         self.planes = Planes()
 
 
@@ -93,29 +97,38 @@ class LiveFrames:
         region = self.cache.draw(params)  # the picture, marked when there is a marker
         if region.area_px:
             for other in self._buffers:
-                other.behind.append(region)
+                other.faces.append(region)
         buffer = self._buffers[self._next]
         self._next = (self._next + 1) % len(self._buffers)
-        # the buffer as the picture now (where it is behind: faces drawn since, its old overlays), with
-        # those rectangles changed for its planes too
+        # the buffer as the picture now where faces were drawn since it was last used (in speech, mostly the
+        # same head's rectangle each frame), and its planes to convert there
+        changes = _outermost(buffer.faces)
+        buffer.faces = []
         picture = self.cache.picture
-        changes = _outermost(buffer.behind)  # in speech, mostly the same head's rectangle from each frame since
         for r in changes:
             buffer.rgb[r.y0 : r.y1, r.x0 : r.x1] = picture[r.y0 : r.y1, r.x0 : r.x1]
         frame = as_frame(buffer.rgb)
-        if key == self._key and self._frame is not None and not any(_overlap(r, region) for r in self._overlay_rects):
-            # the same overlays over the same picture as last time (the face was redrawn elsewhere): copy them over
-            for r in self._overlay_rects:
-                frame[r.y0 : r.y1, r.x0 : r.x1] = self._frame[r.y0 : r.y1, r.x0 : r.x1]
-        elif key != self._key:
-            touched: list = []
-            draw(frame, state, self.overlays, touched)
-            self._overlay_rects = [Region(*r) for r in touched]
-        else:
-            # the same overlays blended over a face that moved under them
-            draw(frame, state, self.overlays)
-        buffer.behind = list(self._overlay_rects)  # where its overlays cover the picture
-        buffer.planes.changed(changes + self._overlay_rects)
+        if buffer.key != key or any(_overlap(r, f) for r in buffer.overlay_rects for f in changes):
+            # its overlays are not these, or a face was drawn under them: the picture back there, then these
+            for r in buffer.overlay_rects:
+                buffer.rgb[r.y0 : r.y1, r.x0 : r.x1] = picture[r.y0 : r.y1, r.x0 : r.x1]
+            changes += buffer.overlay_rects
+            if key == self._key and self._frame is not None and \
+                    not any(_overlap(r, region) for r in self._overlay_rects):
+                # the same overlays over the same picture as the previous frame: copied from it
+                for r in self._overlay_rects:
+                    frame[r.y0 : r.y1, r.x0 : r.x1] = self._frame[r.y0 : r.y1, r.x0 : r.x1]
+            elif key != self._key:
+                touched: list = []
+                draw(frame, state, self.overlays, touched)
+                self._overlay_rects = [Region(*r) for r in touched]
+            else:
+                # the same overlays blended over a face that moved under them
+                draw(frame, state, self.overlays)
+            buffer.key, buffer.overlay_rects = key, list(self._overlay_rects)
+            changes += buffer.overlay_rects
+        # else: it holds these overlays already, over a picture that did not change beneath them
+        buffer.planes.changed(changes)
         frame.converts_into(buffer.planes)
         self._frame, self._key = frame, key
         return frame, True
