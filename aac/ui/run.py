@@ -121,6 +121,7 @@ class Window:
         self.preview_status = _preview_status(outputs)
         self._preview_at = 0.0
         self._frame = None
+        self._frame_source = None  # the engine frame the preview copied last
         self._display_version = 0
         self._waiting_for, self._waiting_since = 0, 0.0
         from aac.ui.listening import start_captions
@@ -163,8 +164,10 @@ class Window:
         # the preview is refreshed at its own modest rate: the call gets every frame, the person needs few
         if now_s - self._preview_at >= 1.0 / PREVIEW_FPS:
             self._preview_at = now_s
-            frame = engine.last_frame  # the engine draws into it again a few frames on: the preview keeps a copy
-            self._frame = None if frame is None else frame.copy()
+            frame = engine.last_frame
+            if frame is not self._frame_source:  # a still face is the same frame object sent again: nothing to copy
+                # the engine draws into that buffer again a frame later: the preview keeps a copy
+                self._frame_source, self._frame = frame, None if frame is None else frame.copy()
         highlighted, level = app.highlight()
         problems = tuple(getattr(self.parts.persistence, "problems", ())) + tuple(status.problems)
         self.painter.frame(screen, highlighted, level, app.state.dwell, self._frame,
