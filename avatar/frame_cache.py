@@ -29,6 +29,7 @@ import numpy as np
 from avatar.expression import HEAD_PARAMS, basis_weights, gaze_shift, head_pose
 from avatar.params import PARAM_INDEX
 from avatar.params import neutral as params_neutral
+from avatar.region import Region
 from avatar.render import Renderer
 
 # A redraw margin: rasterizing a triangle edge touches the pixel its boundary passes through.
@@ -81,20 +82,6 @@ class _WaitOutsideInterpreter:
             return
         gl.glClientWaitSync(fence, self._SYNC_FLUSH_COMMANDS_BIT, self._TIMEOUT_NS)
         gl.glDeleteSync(fence)
-
-
-@dataclass(frozen=True)
-class Region:
-    """A rectangle of the frame in pixels, top row first: columns x0..x1-1, rows y0..y1-1."""
-
-    x0: int
-    y0: int
-    x1: int
-    y1: int
-
-    @property
-    def area_px(self) -> int:
-        return max(0, self.x1 - self.x0) * max(0, self.y1 - self.y0)
 
 
 @dataclass

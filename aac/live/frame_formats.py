@@ -16,17 +16,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from avatar.region import Region, outermost
+
 
 class Planes:
     """The I420 planes of a reused frame buffer, and where its pixels changed since they were made."""
 
     def __init__(self) -> None:
         self.planes: np.ndarray | None = None  # none made yet
-        self.pending: list[tuple[int, int, int, int]] = []  # (x0, y0, x1, y1) not converted yet
+        self.pending: list[Region] = []  # not converted yet
 
     def changed(self, rects) -> None:
         """Note that the buffer's pixels changed in `rects` (each with x0, y0, x1, y1)."""
-        self.pending.extend((int(r.x0), int(r.y0), int(r.x1), int(r.y1)) for r in rects)
+        self.pending.extend(Region(int(r.x0), int(r.y0), int(r.x1), int(r.y1)) for r in rects)
 
 
 class Frame(np.ndarray):
@@ -68,18 +70,19 @@ def i420(frame: np.ndarray) -> np.ndarray:
     return planes
 
 
-def _patched(planes: np.ndarray, frame: np.ndarray, rects: list[tuple[int, int, int, int]]) -> np.ndarray:
+def _patched(planes: np.ndarray, frame: np.ndarray, rects: list[Region]) -> np.ndarray:
     """`planes` with `rects` of `frame` converted anew (each widened to even rows and columns), in place."""
     import cv2
 
     height, width = frame.shape[:2]
     flat = planes.reshape(-1)
     # a buffer used again after a few frames is behind where each of them drew: often the same head's rectangle
-    rects = _outermost(rects)
+    rects = outermost(rects)
     y_plane = flat[: height * width].reshape(height, width)
     u_plane = flat[height * width : height * width * 5 // 4].reshape(height // 2, width // 2)
     v_plane = flat[height * width * 5 // 4 :].reshape(height // 2, width // 2)
-    for x0, y0, x1, y1 in rects:
+    for r in rects:
+        x0, y0, x1, y1 = r.x0, r.y0, r.x1, r.y1
         x0, y0 = max(0, x0 - x0 % 2), max(0, y0 - y0 % 2)
         x1, y1 = min(width, x1 + x1 % 2), min(height, y1 + y1 % 2)
         if x1 <= x0 or y1 <= y0:
@@ -91,11 +94,3 @@ def _patched(planes: np.ndarray, frame: np.ndarray, rects: list[tuple[int, int, 
         v_plane[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2] = part[h * w * 5 // 4 :].reshape(h // 2, w // 2)
     return planes
 
-
-def _outermost(rects: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
-    """`rects` without those inside another one (of equal ones, the first stays)."""
-    def inside(a, b) -> bool:
-        return b[0] <= a[0] and b[1] <= a[1] and a[2] <= b[2] and a[3] <= b[3]
-
-    return [r for i, r in enumerate(rects)
-            if not any(inside(r, o) and (o != r or j < i) for j, o in enumerate(rects) if j != i)]

@@ -8,9 +8,8 @@ done once for all the times it is sent).
 Frames are drawn into two buffers used in turn (`BUFFERS`), not each into a new copy of the
 picture: a buffer used again is brought up to date only where it is behind (the face's rectangles
 drawn since it was last used, and its overlays when they are not the frame's), and its I420 planes
-only there too. A
-new copy of the picture and of its planes each frame had cost a 720p speech frame about 0.7 ms
-of the render thread's 4. A frame stays as it was until the next is made (at 30 fps, 33 ms):
+only there too. A new copy of the picture and of its planes each frame had cost a 720p speech
+frame about 0.7 ms of the render thread's 4. A frame stays as it was until the next is made (at 30 fps, 33 ms):
 whoever keeps one longer keeps a copy (the app's preview does).
 
 Overlays showing what they showed before, away from the face (the caption band below it, the
@@ -24,7 +23,8 @@ import numpy as np
 
 from aac.live.frame_formats import Frame, Planes, as_frame
 from aac.live.overlays import OverlaySettings, OverlayState, draw
-from avatar.frame_cache import FrameCache, Region
+from avatar.frame_cache import FrameCache
+from avatar.region import Region, outermost
 
 # Two: the frame being made, and the one before it, which overlays are copied from and which the outputs
 # (they take what they need while it is sent) and the app's preview (it copies it) may still be reading.
@@ -102,7 +102,7 @@ class LiveFrames:
         self._next = (self._next + 1) % len(self._buffers)
         # the buffer as the picture now where faces were drawn since it was last used (in speech, mostly the
         # same head's rectangle each frame), and its planes to convert there
-        changes = _outermost(buffer.faces)
+        changes = outermost(buffer.faces)
         buffer.faces = []
         picture = self.cache.picture
         for r in changes:
@@ -141,11 +141,3 @@ class LiveFrames:
 def _overlap(a: Region, b: Region) -> bool:
     return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
 
-
-def _outermost(regions: list[Region]) -> list[Region]:
-    """`regions` without those inside another one (of equal ones, the first stays)."""
-    def inside(a: Region, b: Region) -> bool:
-        return b.x0 <= a.x0 and b.y0 <= a.y0 and a.x1 <= b.x1 and a.y1 <= b.y1
-
-    return [r for i, r in enumerate(regions)
-            if not any(inside(r, o) and (o != r or j < i) for j, o in enumerate(regions) if j != i)]
