@@ -217,6 +217,11 @@ def _aligned_model(model_path: Path, check=None) -> str | bytes:
         return model.SerializeToString()
 
 
+# The decoder's file in the cache, by the version of how it is made: v2 runs its convolutions as 2-D ones
+# (speech.piper_conv2d); a decoder cached by an earlier version is made again, and the old one removed.
+_DECODER_PART = "decoder-v2"
+
+
 def _split_model(aligned: str | bytes) -> tuple[str | bytes, str | bytes] | None:
     """The aligned model's front and decoder (`speech.piper_chunks`), or None when it has no split point.
 
@@ -228,8 +233,9 @@ def _split_model(aligned: str | bytes) -> tuple[str | bytes, str | bytes] | None
 
     cached = Path(aligned) if isinstance(aligned, str) else None
     if cached is not None:
-        front_path, decoder_path = (cached.with_name(cached.name.replace("-aligned.onnx", f"-{part}.onnx"))
-                                    for part in ("front", "decoder"))
+        front_path, decoder_path, stale_decoder = (
+            cached.with_name(cached.name.replace("-aligned.onnx", f"-{part}.onnx"))
+            for part in ("front", _DECODER_PART, "decoder"))
         unsplit = cached.with_name(cached.name.replace("-aligned.onnx", "-unsplit"))
         if front_path.is_file() and decoder_path.is_file():
             return str(front_path), str(decoder_path)
@@ -257,6 +263,7 @@ def _split_model(aligned: str | bytes) -> tuple[str | bytes, str | bytes] | None
                 tmp.flush()
                 os.fsync(tmp.fileno())
             os.replace(tmp.name, path)
+        stale_decoder.unlink(missing_ok=True)
         return str(front_path), str(decoder_path)
     except OSError:
         return None if parts is None else (parts[0], parts[1])
@@ -267,7 +274,7 @@ def _remove_older_copies(cache: Path, stem: str, keep: Path) -> None:
     front and decoder split from it."""
     import re
 
-    older = re.compile(re.escape(stem) + r"-(\d+-\d+)-(aligned\.onnx|front\.onnx|decoder\.onnx|unsplit)")
+    older = re.compile(re.escape(stem) + r"-(\d+-\d+)-(aligned\.onnx|front\.onnx|decoder(?:-v\d+)?\.onnx|unsplit)")
     kept = older.fullmatch(keep.name)
     for path in cache.glob(f"{stem}-*"):
         match = older.fullmatch(path.name)
