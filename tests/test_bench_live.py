@@ -74,3 +74,65 @@ def _spinners() -> set[str]:
     found = subprocess.run(["pgrep", "-f", "-x", f"{sys.executable} -c while True: pass"], capture_output=True,
                            text=True).stdout
     return set(found.split())
+
+
+class _FakeClock:
+    def __init__(self) -> None:
+        self.now_s = 100.0
+
+    def __call__(self) -> float:
+        return self.now_s
+
+    def sleep(self, seconds: float) -> None:
+        self.now_s += max(0.0, seconds)
+
+
+def test_a_gap_inside_a_message_is_an_underrun_and_a_new_message_after_silence_is_not(monkeypatch):
+    import numpy as np
+
+    from aac.benches import live
+
+    clock = _FakeClock()
+    monkeypatch.setattr(live.time, "sleep", clock.sleep)
+    out = live._WatchedOutput(1000)
+    out._clock = clock
+    out._due = clock()
+    playing = {"key": 1}
+    out.playing = lambda: playing["key"]
+    block = np.zeros(20, np.float32)  # 20 ms at 1 kHz
+    for _ in range(10):  # message 1 at pace: the buffer never runs dry
+        out.write(block)
+    assert out.underruns == 0
+    clock.now_s = out._due + 0.05  # message 2 starts 50 ms after message 1 was heard to its end
+    playing["key"] = 2
+    out.write(block)
+    assert out.underruns == 0
+    out.write(block)
+    clock.now_s = out._due + 0.08  # its next sentence comes 80 ms after the buffer ran dry: heard as a gap
+    out.write(block)
+    assert out.underruns == 1 and abs(out.starved_s - 0.08) < 1e-9
+
+
+def test_the_player_tells_which_message_each_block_belongs_to():
+    import numpy as np
+
+    from aac.live.player import ClockPlayer
+    from speech.audio_out import PacedOutput
+
+    keys = []
+
+    class Noting(PacedOutput):
+        def write(self, audio):
+            keys.append(player.playing_key())
+            super().write(audio)
+
+    player = ClockPlayer([Noting(1000)], 1000)
+    player.start()
+    try:
+        player.queue("first", np.zeros(60, np.float32))
+        player.queue("second", np.zeros(40, np.float32))
+        player.wait_until_played(lambda: False)
+    finally:
+        player.stop()
+    assert keys == ["first"] * 3 + ["second"] * 2
+    assert player.playing_key() is None

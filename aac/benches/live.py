@@ -45,23 +45,29 @@ MESSAGES = ("Hello, how are you today?", "I would like a cup of tea, please.", "
 
 class _WatchedOutput(PacedOutput):
     """A paced output with a sound device's buffer (`open_output`'s 100 ms) that notes when speech
-    reached it late: the buffer had run dry mid-speech, which a listener hears as a gap."""
+    reached it late: the buffer had run dry mid-message, which a listener hears as a gap.
+
+    `playing` tells which message the block being written belongs to (the player's `playing_key`):
+    a message's first block follows silence, however soon after the last message (the next one may
+    be synthesized and started within a tenth of a second of the last one's end), and is never late.
+    """
 
     def __init__(self, sample_rate_hz: int, buffer_s: float = 0.1) -> None:
         super().__init__(sample_rate_hz)
         self.buffer_s = buffer_s
         self.underruns = 0
         self.starved_s = 0.0
-        self._last_write = -1.0
+        self.playing = lambda: None
+        self._last_key: object = None
 
     def write(self, audio: np.ndarray) -> None:
         now = self._clock()
-        # a block soon after another (the same stretch of speech) that found the buffer empty;
-        # after silence the player writes nothing, so the first block of a message is never late
-        if now - self._last_write < 0.25 and now > self._due + 0.002:
+        key = self.playing()
+        # a block of the message written before it (the same stretch of speech) that found the buffer empty
+        if key is not None and key == self._last_key and now > self._due + 0.002:
             self.underruns += 1
             self.starved_s += now - self._due
-        self._last_write = now
+        self._last_key = key
         self._due = max(self._due, now) + len(audio) / self.sample_rate_hz
         wait = self._due - now - self.buffer_s
         if wait > 0:
@@ -188,6 +194,7 @@ def measure(size: tuple[int, int] | None, fps: float | None, voice_id: str | Non
     engine = LiveEngine(lambda: Renderer(rig, settings.width, settings.height), voice, settings,
                         audio_outputs=[audio], video_outputs=[camera])
     camera_log.engine = engine
+    audio.playing = engine.player.playing_key
     engine.start()
     # speaking (figures below) = composing (a composed message's speech prepared while it is typed) + saying
     # (Speak until done)

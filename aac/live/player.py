@@ -88,6 +88,11 @@ class ClockPlayer:
             self._changed.notify_all()
         return segment
 
+    def playing_key(self) -> object:
+        """The key of the segment being written now (the outputs' `write` runs on it), None in silence."""
+        with self._lock:
+            return None if self._current is None else self._current.key
+
     def busy(self) -> bool:
         """Whether speech is playing or waiting."""
         with self._lock:
