@@ -123,6 +123,10 @@ class Window:
         self._frame = None
         self._frame_source = None  # the engine frame the preview copied last
         self._display_version = 0
+        self._shown: tuple | None = None  # what the window shows (see `step`), and its preview frame
+        self._shown_frame = None
+        self._must_paint = True
+        self.paints = 0
         self._waiting_for, self._waiting_since = 0, 0.0
         from aac.ui.listening import start_captions
 
@@ -142,7 +146,9 @@ class Window:
 
             self.captions = restart_captions(self.captions, self._store.load(self._name), self._folder, engine,
                                              self.cues, app.model)  # the caregiver changed listening
-        for event in pg.event.get():
+        events = pg.event.get()
+        self._must_paint |= bool(events)
+        for event in events:
             app.handle(event, now_s)
         app.tick(now_s)
         if app.size != self.surface.get_size():
@@ -170,11 +176,21 @@ class Window:
                 self._frame_source, self._frame = frame, None if frame is None else frame.copy()
         highlighted, level = app.highlight()
         problems = tuple(getattr(self.parts.persistence, "problems", ())) + tuple(status.problems)
-        self.painter.frame(screen, highlighted, level, app.state.dwell, self._frame,
-                           self.preview_status, app.status_line(problems))
-        if app.back_item_shown():
+        status_line = app.status_line(problems)
+        back = app.back_item_shown()
+        # What this frame would show: when it is what the window shows already, nothing is painted or
+        # flipped (the window keeps its picture; a still board cost a full paint 30 times a second).
+        # Any event (the window exposed or resized, the pointer moved) paints it again.
+        shown = (app._screen_key, highlighted, level, app.state.dwell, self.preview_status, status_line, back,
+                 self.surface.get_size(), self._display_version)
+        if not self._must_paint and shown == self._shown and self._frame is self._shown_frame:
+            return
+        self._shown, self._shown_frame, self._must_paint = shown, self._frame, False
+        self.painter.frame(screen, highlighted, level, app.state.dwell, self._frame, self.preview_status, status_line)
+        if back:
             self.painter.back_item(_back_rect(screen))
         pg.display.flip()
+        self.paints += 1
 
     def _first_sound_pending(self, now_s: float) -> bool:
         """True for a moment (at most FIRST_SOUND_WAIT_S) after a message is said, until its sound starts."""
