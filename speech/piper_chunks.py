@@ -24,9 +24,10 @@ import numpy as np
 from speech.piper_conv2d import decoder_as_2d
 
 # Decoder windows of 64 frames of z (0.74 s at 22,050 Hz; 13 of them context each side for the default
-# voice), with onnxruntime's arena: the same CPU as the whole graph without one, about 27 MB kept; 96-128
-# frames save 10% more CPU but the arena then keeps about 60 (`aac-avatar bench piper`, README "Memory of
-# the live engine").
+# voice), with onnxruntime's arena: about 27 MB kept. With the decoder's convolutions in 2-D
+# (speech.piper_conv2d) they cost 73 ms of CPU per second of speech, the whole 1-D graph without an arena
+# 90; 128 frames would save 14% more but keep about 24 MB more for good (`aac-avatar bench piper`, README
+# "Memory of the live engine" and "Fifth day").
 WINDOW_FRAMES = 64
 CONTEXT_KEY = "aac_context_frames"  # the decoder model's metadata: frames of context each side
 
