@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from avatar.lipsync.alignment import frame_openness  # noqa: E402
 from avatar.lipsync.conditions import microphone, pause_life  # noqa: E402
 from avatar.lipsync.features import HOP, N_MELS, SAMPLE_RATE_HZ, log_mel, mel_filterbank  # noqa: E402
+from avatar.lipsync.heldout import LOFO_VOICES  # noqa: E402
 from avatar.lipsync.model import DEFAULT_MODEL_PATH  # noqa: E402
 from speech.visemes import VISEMES  # noqa: E402
 
@@ -48,17 +49,6 @@ CONV = 96
 CROP = 300  # frames per training crop (3 s)
 SIL = VISEMES.index("sil")
 SILENT_FEATURE = float(np.log(1e-8))
-
-
-# Voices that judge a training family when a leave-one-family-out run holds it out (their
-# exact phone timing is the truth; the held-out sentences are never in any training data).
-LOFO_VOICES: dict[str, tuple[str, ...]] = {
-    "espeak": ("espeak:en-us", "espeak:en-gb+f3", "espeak:en-029+m2"),
-    "espeak-world": ("espeak:de", "espeak:es+f2"),
-    "flite": ("flite:slt", "flite:kal16"),
-    "piper": ("piper:en_US-joe-medium",),
-    "kokoro": ("kokoro:af_heart", "kokoro:am_michael", "kokoro:bf_emma", "kokoro:bm_george"),
-}
 
 
 def family_table(items: list[tuple[np.ndarray, np.ndarray, str]]) -> None:
@@ -232,7 +222,7 @@ def _batches_class():
     return Batches
 
 
-def build_model(mean: np.ndarray, std: np.ndarray):
+def build_model(mean: np.ndarray, std: np.ndarray, hidden: int = HIDDEN, conv: int = CONV):
     import torch
     from torch import nn
 
@@ -241,11 +231,11 @@ def build_model(mean: np.ndarray, std: np.ndarray):
             super().__init__()
             self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32))
             self.register_buffer("std", torch.tensor(std, dtype=torch.float32))
-            self.conv1 = nn.Conv1d(N_MELS, CONV, 5)
-            self.conv2 = nn.Conv1d(CONV, CONV, 5)
-            self.gru = nn.GRU(CONV, HIDDEN, batch_first=True)
-            self.visemes = nn.Linear(HIDDEN, len(VISEMES))
-            self.openness = nn.Linear(HIDDEN, 1)
+            self.conv1 = nn.Conv1d(N_MELS, conv, 5)
+            self.conv2 = nn.Conv1d(conv, conv, 5)
+            self.gru = nn.GRU(conv, hidden, batch_first=True)
+            self.visemes = nn.Linear(hidden, len(VISEMES))
+            self.openness = nn.Linear(hidden, 1)
 
         def forward(self, features, state):
             x = ((features - self.mean) / self.std).transpose(1, 2)
@@ -304,15 +294,16 @@ def export(model, path: Path) -> None:
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", category=UserWarning)
     wrapped = Exported(model).eval()
+    hidden = model.gru.hidden_size
     feats = torch.zeros(1, HISTORY + 50, N_MELS)
-    state = torch.zeros(1, 1, HIDDEN)
+    state = torch.zeros(1, 1, hidden)
     torch.onnx.export(
         wrapped, (feats, state), str(path), dynamo=False, opset_version=17,
         input_names=["features", "state_in"], output_names=["probs", "openness", "state_out"],
         dynamic_axes={"features": {1: "frames"}, "probs": {1: "out_frames"}, "openness": {1: "out_frames"}},
     )
     m = onnx.load(str(path))
-    for key, value in {"delay_frames": DELAY, "history_frames": HISTORY, "hidden_size": HIDDEN,
+    for key, value in {"delay_frames": DELAY, "history_frames": HISTORY, "hidden_size": hidden,
                        "fps": 100, "visemes": ",".join(VISEMES)}.items():
         entry = m.metadata_props.add()
         entry.key, entry.value = key, str(value)
@@ -330,6 +321,8 @@ def main() -> int:
                     "(whichever of steps and time is further along), so the run is not step-for-step reproducible")
     ap.add_argument("--threads", type=int, default=1, help="torch threads (batches are made in one more process)")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--hidden", type=int, default=HIDDEN, help="GRU state size")
+    ap.add_argument("--conv", type=int, default=CONV, help="channels of the two convolutions")
     ap.add_argument("--init", type=Path, default=None,
                     help="start from this exported model (same shape) instead of random weights")
     ap.add_argument("--lr", type=float, default=3e-3, help="peak learning rate")
@@ -360,7 +353,7 @@ def main() -> int:
     family_table(items)
 
     sample = np.concatenate([log_mel(items[i][0])[0] for i in rng.choice(len(items), 200, replace=False)])
-    model = build_model(sample.mean(0), sample.std(0) + 1e-3)
+    model = build_model(sample.mean(0), sample.std(0) + 1e-3, args.hidden, args.conv)
     if args.init is not None:
         load_onnx_weights(model, args.init)
         print(f"starting from {args.init}", flush=True)
@@ -385,7 +378,7 @@ def main() -> int:
         lr = args.lr * min(1.0, (step + 1) / 100) * 0.5 * (1 + np.cos(np.pi * min(progress, 1.0)))
         for group in opt.param_groups:
             group["lr"] = lr
-        logits, openness, _ = model(feats, torch.zeros(1, feats.shape[0], HIDDEN))
+        logits, openness, _ = model(feats, torch.zeros(1, feats.shape[0], args.hidden))
         m = mask
         loss_cls = (ce(logits.reshape(-1, len(VISEMES)), target.reshape(-1)) * m.reshape(-1)).sum()
         loss_open = (((torch.sigmoid(openness) - opened) ** 2) * m).sum()

@@ -253,3 +253,44 @@ def test_text_in_another_language_and_an_unknown_language(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["visemes", str(path), "--text", "hallo", "--language", "xx"])
     assert "no espeak-ng voice reads language 'xx'" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(shutil.which("flite") is None, reason="flite is not installed (scripts/setup.sh)")
+def test_eval_lipsync_leave_one_family_out_table(tmp_path, capsys):
+    from avatar.lipsync.model import DEFAULT_MODEL_PATH
+
+    # any real model stands in for one trained without the family: the table must judge each on
+    # its own family's voices, exactly as judging that model on those voices does
+    folder = tmp_path / "lofo"
+    folder.mkdir()
+    shutil.copy(DEFAULT_MODEL_PATH, folder / "flite.onnx")
+    shutil.copy(DEFAULT_MODEL_PATH, folder / "espeak-world.onnx")
+    assert main(["eval", "lipsync", "--lofo", str(folder), "--sentences", "1", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["lofo_families"] == 2
+    assert main(["eval", "lipsync", "--voice", "flite:slt", "--voice", "flite:kal16", "--sentences", "1",
+                 "--model", str(folder / "flite.onnx"), "--json"]) == 0
+    direct = json.loads(capsys.readouterr().out)
+    assert figures["lofo_frame_accuracy@family:flite"] == direct["model_frame_accuracy"]
+    assert figures["lofo_closures_shown@family:flite"] == direct["model_closures_shown"]
+    both = (figures["lofo_frame_accuracy@family:flite"], figures["lofo_frame_accuracy@family:espeak-world"])
+    assert figures["lofo_worst_family_frame_accuracy"] == min(both)
+    assert figures["lofo_family_mean_frame_accuracy"] == pytest.approx(sum(both) / 2)
+
+    assert main(["eval", "lipsync", "--lofo", str(folder), "--sentences", "1"]) == 0
+    table = capsys.readouterr().out
+    assert "family left out of training" in table and "no model left out: espeak, piper, kokoro" in table
+    assert "worst family" in table
+
+
+def test_eval_lipsync_leave_one_family_out_bad_folders(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["eval", "lipsync", "--lofo", str(empty)]) == 2
+    err = capsys.readouterr().err
+    assert str(empty) in err and "FAMILY.onnx" in err and "--hold-out" in err
+    (empty / "flite.onnx").write_bytes(b"not a model")
+    assert main(["eval", "lipsync", "--lofo", str(empty)]) == 2
+    assert "flite.onnx" in capsys.readouterr().err
+    assert main(["eval", "lipsync", "--lofo", str(empty), "--model", str(empty / "flite.onnx")]) == 2
+    assert "--lofo" in capsys.readouterr().err

@@ -24,6 +24,12 @@ def _lipsync(args: argparse.Namespace) -> int:
                   "--per-voice (each speaker is reported)", file=sys.stderr)
             return 2
         return _corpus(args)
+    if args.lofo is not None:
+        if args.voice or args.phones or args.per_voice or args.model or args.text:
+            print("aac-avatar: --lofo judges each model in the folder on its own left-out family: leave out "
+                  "--voice, --model, --phones, --per-voice and --text", file=sys.stderr)
+            return 2
+        return _left_out(args)
     voices = tuple(args.voice) if args.voice else HELD_OUT_VOICES
     if args.model:
         from aac.commands.visemes import load_model
@@ -67,6 +73,42 @@ def _print_figures(figures: dict, phones: bool, text: bool) -> None:
     print(f"model speed: {figures['model_x_realtime']:.0f}x real time on one thread")
 
 
+def _left_out(args: argparse.Namespace) -> int:
+    """`eval lipsync --lofo DIR`: the leave-one-family-out table from DIR/FAMILY.onnx models."""
+    from aac.commands.visemes import load_model
+    from avatar.lipsync.decoding import DECODERS, DEFAULT_DECODER
+    from avatar.lipsync.heldout import LOFO_VOICES
+    from avatar.lipsync.judge import judge_left_out
+    from speech.registry import get_voice
+
+    found = {family: args.lofo / f"{family}.onnx" for family in LOFO_VOICES}
+    models = {family: path for family, path in found.items() if path.is_file()}
+    if not models:
+        print(f"aac-avatar: {args.lofo}: no leave-one-family-out models in it; expected FAMILY.onnx for FAMILY in "
+              f"{', '.join(LOFO_VOICES)} (scripts/train_visemes.py --hold-out FAMILY --out {args.lofo}/FAMILY.onnx)",
+              file=sys.stderr)
+        return 2
+    for path in models.values():
+        load_model(path)  # a file that is no model is told here, naming it, before any judging
+
+    def progress(family: str) -> None:
+        if not args.json:
+            print(f"judging {models[family]} on {', '.join(LOFO_VOICES[family])}", flush=True)
+
+    figures = judge_left_out(models, args.sentences, get_voice, world=args.world,
+                             decoder=DECODERS.get(args.decoder, DEFAULT_DECODER), progress=progress)
+    if args.json:
+        print(json.dumps(figures))
+        return 0
+    missing = [family for family in LOFO_VOICES if family not in models]
+    if missing:
+        print(f"no model left out: {', '.join(missing)}")
+    if args.world:
+        print("as real recordings: room noise, breaths in the pauses, microphones, call codecs (Opus, AAC)")
+    print_family_table(figures, "family", "lofo")
+    return 0
+
+
 def _corpus(args: argparse.Namespace) -> int:
     """`eval lipsync --corpus DIR`: the audio path on real recordings with hand-aligned phones."""
     from aac.commands.visemes import load_model, text_visemes
@@ -108,8 +150,11 @@ def print_family_table(figures: dict, kind: str = "family", path: str = "model")
     if not families:
         return
     lead = "" if path == "model" else f"{path}_"
-    what = "audio model" if path == "model" else "audio model given the text"
-    label = f"by {'held-out family' if kind == 'family' else kind} ({what})"
+    if path == "lofo":
+        label = "family left out of training"
+    else:
+        what = "audio model" if path == "model" else "audio model given the text"
+        label = f"by {'held-out family' if kind == 'family' else kind} ({what})"
     heads = ("accuracy", "speech", "p/b/m", "open r", "false cl", "pauses")
     print(f"\n{label:34s}" + "".join(f"{h:>10s}" for h in heads))
     for family in families:
@@ -193,6 +238,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      "X.phn or X.PHN, a Praat X.TextGrid or an HTK/festival X.lab; transcript X.txt or X.wrd; the "
                      "folder holding each is its speaker); "
                      "--sentences is then per speaker")
+    lip.add_argument("--lofo", type=_corpus_folder, default=None, metavar="DIR",
+                     help="leave-one-family-out: judge DIR/FAMILY.onnx (trained with --hold-out FAMILY) on that "
+                     "training family's voices, for each family found, with the worst family")
     lip.add_argument("--phone-set", choices=("timit", "arpabet", "mrpa"), default=None,
                      help="the corpus's phone labels (default: timit for .phn files, arpabet for .TextGrid and .lab; "
                      "mrpa: the EMU / ANDOSL Australian alphabet)")

@@ -28,6 +28,16 @@ HELD_OUT_FAMILIES: dict[str, tuple[str, ...]] = {
     "flite-unseen-speakers": ("flite:awb", "flite:rms"),
     "espeak-klatt": ("espeak:en-us+klatt", "espeak:en-gb+klatt2", "espeak:en-us+klatt4"),
 }
+# Leave-one-family-out: the voices that judge a training family when a model is trained without
+# it (scripts/train_visemes.py --hold-out FAMILY). Their exact phone timing is the truth, and the
+# held-out sentences are never in any training data. Keys are the training data's file prefixes.
+LOFO_VOICES: dict[str, tuple[str, ...]] = {
+    "espeak": ("espeak:en-us", "espeak:en-gb+f3", "espeak:en-029+m2"),
+    "espeak-world": ("espeak:de", "espeak:es+f2"),
+    "flite": ("flite:slt", "flite:kal16"),
+    "piper": ("piper:en_US-joe-medium",),
+    "kokoro": ("kokoro:af_heart", "kokoro:am_michael", "kokoro:bf_emma", "kokoro:bm_george"),
+}
 SENTENCES_PATH = Path(__file__).with_name("eval_sentences.txt")
 
 

@@ -15,7 +15,7 @@ from avatar.lipsync.conditions import codec_roundtrip, microphone, pause_life
 from avatar.lipsync.decoding import DEFAULT_DECODER, DecoderSettings
 from avatar.lipsync.evaluate import LipsyncScore
 from avatar.lipsync.features import SAMPLE_RATE_HZ, to_model_rate
-from avatar.lipsync.heldout import HELD_OUT_VOICES, family_of, heldout_set
+from avatar.lipsync.heldout import HELD_OUT_VOICES, LOFO_VOICES, family_of, heldout_set
 from avatar.lipsync.loudness import loudness_mouth
 from avatar.lipsync.model import DEFAULT_MODEL_PATH, LipsyncModel
 from avatar.lipsync.text_sharpen import sharpen
@@ -54,6 +54,37 @@ def judge(
     model = LipsyncModel(model_path, threads=1)
     return judge_utterances(heldout_set(voices, n_sentences, espeak_voice), model, per_voice=per_voice, snr_db=snr_db,
                             reverb_s=reverb_s, world=world, text_visemes=text_visemes, decoder=decoder)
+
+
+def judge_left_out(
+    models: dict[str, Path],
+    n_sentences: int | None = None,
+    espeak_voice: Callable[[str], object] | None = None,
+    world: bool = False,
+    decoder: DecoderSettings = DEFAULT_DECODER,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, float | int | str]:
+    """Leave-one-family-out: each training family judged by the model trained without it.
+
+    `models` maps a training family (a key of LOFO_VOICES) to the model trained with that family
+    held out (scripts/train_visemes.py --hold-out FAMILY). Keys: `lofo_*@family:NAME`,
+    `lofo_worst_family_*` and `lofo_family_mean_*`, as `family_figures` names them, and
+    `lofo_families`. The worst family says how the shipped recipe may fare on a kind of voice it
+    never heard, which no mean over families can.
+    """
+    per: dict[str, dict[str, float]] = {}
+    for family, path in sorted(models.items()):
+        if family not in LOFO_VOICES:
+            raise ValueError(f"{path}: {family!r} is not a training family (one of {', '.join(LOFO_VOICES)})")
+        if progress is not None:
+            progress(family)
+        figures = judge_utterances(heldout_set(LOFO_VOICES[family], n_sentences, espeak_voice),
+                                   LipsyncModel(path, threads=1), group_of=lambda _utt: "all", world=world,
+                                   decoder=decoder)
+        per[family] = {key: float(figures[f"model_{key}"]) for key in FIGURES}
+    out: dict[str, float | int | str] = dict(summarise_groups(per, "family", "lofo"))
+    out["lofo_families"] = len(per)
+    return out
 
 
 def judge_utterances(
@@ -134,9 +165,15 @@ def family_figures(by_family: dict[str, LipsyncScore], kind: str = "family",
     `worst_speaker_*`, `speaker_mean_*`); `path` "text" judges the audio+text path
     (`text_*@speaker:NAME`, `text_worst_speaker_*`, `text_speaker_mean_*`).
     """
+    return summarise_groups({family: score.figures() for family, score in by_family.items()}, kind, path)
+
+
+def summarise_groups(per: dict[str, dict[str, float]], kind: str = "family",
+                     path: str = "model") -> dict[str, float | str]:
+    """`family_figures` from each group's figures already computed (`LipsyncScore.figures()`)."""
     out: dict[str, float | str] = {}
     lead = "" if path == "model" else f"{path}_"
-    per = {family: score.figures() for family, score in sorted(by_family.items())}
+    per = dict(sorted(per.items()))
     for family, f in per.items():
         for key in FIGURES:
             out[f"{path}_{key}@{kind}:{family}"] = f[key]
