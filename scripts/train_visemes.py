@@ -347,12 +347,18 @@ def main() -> int:
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(args.seed)
     items = load_data(args.data, tuple(args.hold_out))
+    if not items:
+        held = ", ".join(args.hold_out) or "none"
+        print(f"train_visemes: {args.data}: no training utterances left (held out: {held})", file=sys.stderr)
+        return 2
     lengths = np.array([len(a) for a, _, _ in items], dtype=np.float64)
     print(f"{len(items)} utterances, {lengths.sum() / SAMPLE_RATE_HZ / 60:.1f} min, "
           f"voices: {len({v for _, _, v in items})}", flush=True)
     family_table(items)
 
-    sample = np.concatenate([log_mel(items[i][0])[0] for i in rng.choice(len(items), 200, replace=False)])
+    # the input's normalisation, from up to 200 utterances
+    picked = rng.choice(len(items), min(200, len(items)), replace=False)
+    sample = np.concatenate([log_mel(items[i][0])[0] for i in picked])
     model = build_model(sample.mean(0), sample.std(0) + 1e-3, args.hidden, args.conv)
     if args.init is not None:
         load_onnx_weights(model, args.init)
