@@ -31,7 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from avatar.lipsync.alignment import frame_visemes  # noqa: E402
+from avatar.lipsync.alignment import frame_visemes, rest_in_pauses  # noqa: E402
 from avatar.lipsync.conditions import CodecUnavailable, codec_roundtrip  # noqa: E402
 from avatar.lipsync.features import FPS, SAMPLE_RATE_HZ, to_model_rate  # noqa: E402
 from avatar.lipsync.reference_voices import PiperAligned, Prosody, flite_utterance  # noqa: E402
@@ -105,7 +105,9 @@ def _record(utt, store: dict, rng: np.random.Generator) -> None:
     audio = _call_codec(to_model_rate(utt.audio, utt.sample_rate_hz), rng)
     n = int(len(audio) // (SAMPLE_RATE_HZ / FPS))
     store["audio"].append((np.clip(audio, -1, 1) * 32767).astype(np.int16))
-    store["labels"].append(frame_visemes(utt.phones, n, FPS).astype(np.int8))
+    # the mouth rests where the voice pauses inside a phone (Kokoro's timing puts pauses there)
+    labels = rest_in_pauses(frame_visemes(utt.phones, n, FPS), audio, SAMPLE_RATE_HZ, FPS)
+    store["labels"].append(labels.astype(np.int8))
     store["voice"].append(utt.voice_id)
 
 
@@ -124,6 +126,28 @@ def _save(out: Path, name: str, store: dict) -> None:
     print(f"{name}: {len(lengths)} utterances, {lengths.sum() / SAMPLE_RATE_HZ / 60:.1f} min", flush=True)
 
 
+def relabel(out: Path) -> None:
+    """Apply the label rules to data already made (rest_in_pauses reads the stored audio), in place."""
+    for path in sorted(out.glob("*.npz")):
+        if path.name.endswith(".part.npz"):
+            continue
+        with np.load(path) as d:
+            arrays = {k: d[k] for k in d.files}
+        a_off = np.concatenate([[0], np.cumsum(arrays["audio_lengths"])])
+        l_off = np.concatenate([[0], np.cumsum(arrays["label_lengths"])])
+        labels = arrays["labels"].copy()
+        for i in range(len(arrays["voices"])):
+            audio = arrays["audio"][a_off[i] : a_off[i + 1]].astype(np.float32) / 32767
+            span = slice(l_off[i], l_off[i + 1])
+            labels[span] = rest_in_pauses(labels[span].astype(np.int64), audio, SAMPLE_RATE_HZ, FPS)
+        changed = int((labels != arrays["labels"]).sum())
+        arrays["labels"] = labels
+        part = path.with_name(path.stem + ".part.npz")
+        np.savez(part, **arrays)
+        part.replace(path)
+        print(f"{path.name}: {changed} of {len(labels)} frames now at rest", flush=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     ap.add_argument("--out", type=Path, default=Path("build/viseme-data"))
@@ -131,7 +155,12 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--families", nargs="+", choices=FAMILIES, default=list(FAMILIES),
                     help="which voice families to make (each has its own seed stream)")
+    ap.add_argument("--relabel", action="store_true",
+                    help="only apply the current label rules to the data already in --out, synthesizing nothing")
     args = ap.parse_args()
+    if args.relabel:
+        relabel(args.out)
+        return 0
     args.out.mkdir(parents=True, exist_ok=True)
     texts = sentences(args.seed)
 

@@ -2,10 +2,11 @@
 """Train the audio-to-viseme model, export it to ONNX, and judge it on held-out voices.
 
     .venv/bin/pip install -e '.[train]'          # torch==2.13.0 (CPU), only needed here
-    .venv/bin/python scripts/train_visemes.py     # 12-25 minutes on 2 cores (3000 steps)
+    .venv/bin/python scripts/train_visemes.py     # about 35 minutes on 2 cores (4000 steps)
 
-The first run makes the training data (scripts/make_viseme_data.py --scale 1.5, 10-20
-minutes: aligned multi-voice speech in build/viseme-data) when the folder is empty.
+The first run makes the training data (scripts/make_viseme_data.py --scale 1, about 20 minutes
+on 2 cores, most of it Kokoro's 54 voices where `aac-avatar setup kokoro` has run: aligned
+multi-voice speech in build/viseme-data) when the folder is empty.
 Leave-one-family-out: `--hold-out kokoro` trains without that family's files and judges the
 model on that family's voices speaking the held-out sentences too (LOFO_VOICES), beside the
 families no training ever hears; the table at the end gives each family and the worst.
@@ -44,8 +45,8 @@ from speech.visemes import VISEMES  # noqa: E402
 
 DELAY = 8  # frames of lookahead the output waits for (80 ms + the 10 ms frame itself)
 HISTORY = 8  # frames the two kernel-5 convolutions look back
-HIDDEN = 128
-CONV = 96
+HIDDEN = 192
+CONV = 128
 CROP = 300  # frames per training crop (3 s)
 SIL = VISEMES.index("sil")
 SILENT_FEATURE = float(np.log(1e-8))
@@ -72,11 +73,11 @@ def load_data(
     items = []
     files = sorted(f for f in folder.glob("*.npz") if not f.name.endswith(".part.npz"))
     if not files and make:
-        print(f"no data in {folder}: making it (scripts/make_viseme_data.py --scale 1.5)", flush=True)
+        print(f"no data in {folder}: making it (scripts/make_viseme_data.py --scale 1)", flush=True)
         import subprocess
 
         script = Path(__file__).with_name("make_viseme_data.py")
-        subprocess.run([sys.executable, str(script), "--out", str(folder), "--scale", "1.5"], check=True)
+        subprocess.run([sys.executable, str(script), "--out", str(folder), "--scale", "1"], check=True)
         files = sorted(folder.glob("*.npz"))
     for f in files:
         if f.name in skip:
@@ -314,7 +315,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description="train the audio-to-viseme model")
     ap.add_argument("--data", type=Path, default=Path("build/viseme-data"))
     ap.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH)
-    ap.add_argument("--steps", type=int, default=3000)
+    ap.add_argument("--steps", type=int, default=4000)
     ap.add_argument("--batch", type=int, default=24)
     ap.add_argument("--max-minutes", type=float, default=None,
                     help="stop training after this long; the learning rate then anneals by the clock "

@@ -35,7 +35,7 @@ def _collect(args: argparse.Namespace) -> None:
 
     first, last = (int(x) for x in args.sentences.split(":"))
     texts = eval_sentences()[first - 1 : last]
-    model = LipsyncModel(threads=1)
+    model = LipsyncModel(args.model, threads=1) if args.model else LipsyncModel(threads=1)
     rows: dict[str, list] = {k: [] for k in ("probs", "openness", "loudness", "phones", "voice", "world")}
     i = 0
     for voice in args.voice or TRAINING_VOICES:
@@ -176,6 +176,7 @@ def main() -> None:
     c.add_argument("--sentences", default="11:30", help="eval sentences FIRST:LAST, 1-based (default 11:30)")
     c.add_argument("--voice", action="append", help="a training voice (repeat; default: all listed in the script)")
     c.add_argument("--out", default="build/decoder_tuning.npz")
+    c.add_argument("--model", default=None, help="an ONNX model to collect from (default: the shipped one)")
     c.set_defaults(func=_collect)
     g = sub.add_parser("grid", help="judge decoder settings on the collected output")
     g.add_argument("--data", default="build/decoder_tuning.npz")
