@@ -29,6 +29,7 @@ import numpy as np
 
 from speech.errors import BackendUnavailableError, SpeechError, VoiceNotFoundError
 from speech.kokoro_setup import is_set_up, model_path, voices_path
+from speech.pauses import rest_in_pauses
 from speech.phoneme_spans import MODIFIERS, PAUSES, STRESS, fold_spans, word_bounds
 from speech.utterance import TimedPhone, TimedWord, Utterance, concatenate
 from speech.visemes import viseme_for
@@ -280,6 +281,8 @@ class KokoroVoice(Voice):
         audio, spans = _fit_to_sound(audio, fold_spans(symbols, edges))
         rate = SAMPLE_RATE_HZ
         phones = tuple(TimedPhone(p, viseme_for(p), s / rate, e / rate) for p, s, e in spans)
+        # pauses without punctuation hide in a phone's predicted duration: the mouth rests there
+        phones = rest_in_pauses(phones, audio, rate)
         return Utterance(
             text=sentence,
             audio=audio,
