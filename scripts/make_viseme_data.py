@@ -5,8 +5,10 @@
 
 Training voices: espeak-ng (7 English accents x its non-Klatt variants, and 20 other
 languages speaking their own frequent words), flite slt, kal16 and kal (8 kHz), Piper's joe,
-and all of Kokoro's voices (9 languages) where `aac-avatar setup kokoro` has been run;
-each at random speaking rates and pitches. Voices held out for
+and all of Kokoro's voices (9 languages; 8 sentences for each of the 28 English voices, 2 for
+each other voice) where `aac-avatar setup kokoro` has been run; each at random speaking rates and
+pitches. Labels rest where the audio pauses inside a phone (avatar.lipsync.alignment.rest_in_pauses:
+Kokoro's timing puts unpunctuated pauses in phones); `--relabel` applies that to data already made. Voices held out for
 evaluation (never written here): every festival voice, flite awb and rms, espeak-ng's Klatt
 variant family, and MBROLA (never trained on, by rule). A quarter of the utterances go
 through a call codec (Opus 16-32 kbps or AAC 24-48 kbps, ffmpeg) as stored; rooms, breaths
