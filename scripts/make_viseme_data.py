@@ -8,8 +8,8 @@ languages speaking their own frequent words), flite slt, kal16 and kal (8 kHz), 
 and all of Kokoro's voices (9 languages; 8 sentences for each of the 28 English voices, 2 for
 each other voice) where `aac-avatar setup kokoro` has been run; each at random speaking rates and
 pitches. Labels rest where the audio pauses inside a phone (avatar.lipsync.alignment.rest_in_pauses:
-Kokoro's timing puts unpunctuated pauses in phones); `--relabel` applies that to data already made. Voices held out for
-evaluation (never written here): every festival voice, flite awb and rms, espeak-ng's Klatt
+Kokoro's timing puts unpunctuated pauses in phones); `--relabel` applies that to data already made.
+Voices held out for evaluation (never written here): every festival voice, flite awb and rms, espeak-ng's Klatt
 variant family, and MBROLA (never trained on, by rule). A quarter of the utterances go
 through a call codec (Opus 16-32 kbps or AAC 24-48 kbps, ffmpeg) as stored; rooms, breaths
 in pauses, noise and microphones are drawn afresh at training time (scripts/train_visemes.py).
@@ -241,10 +241,6 @@ def main() -> int:
             # again per voice would cost more than the voice's sentences
             speech.kokoro.load_kokoro_model = functools.lru_cache(maxsize=1)(speech.kokoro.load_kokoro_model)
             rng, text = family_rng("kokoro"), texter("kokoro")
-            # Kokoro's voices were learnt from real people, so its English is the closest to real
-            # speech here: 8 sentences per English voice (28), 2 per voice of the other languages
-            # (Kokoro makes speech about 1.5x faster than real time on 2 cores)
-            per_voice = {"en": count(8)}
             by_language: dict[str, list[str]] = {}
             for info in list_kokoro_voices():
                 by_language.setdefault(info.name[:1], []).append(info.name)
@@ -254,7 +250,10 @@ def main() -> int:
                 lang = KOKORO_LANGUAGES.get(letter, "en")
                 for name in names:
                     voice = get_voice(f"kokoro:{name}", VoiceSettings(rate=float(rng.uniform(0.85, 1.25))))
-                    for _ in range(per_voice.get(lang, count(2))):
+                    # Kokoro's voices were learnt from real people, so its English is the closest to
+                    # real speech here: 8 sentences per English voice (28), 2 per voice of the other
+                    # languages (Kokoro makes speech about 1.5x faster than real time on 2 cores)
+                    for _ in range(count(8) if lang == "en" else count(2)):
                         said = text() if lang == "en" else world_text(lang, rng)
                         try:
                             _record(voice.synthesize(said), store, rng)

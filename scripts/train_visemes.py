@@ -2,7 +2,7 @@
 """Train the audio-to-viseme model, export it to ONNX, and judge it on held-out voices.
 
     .venv/bin/pip install -e '.[train]'          # torch==2.13.0 (CPU), only needed here
-    .venv/bin/python scripts/train_visemes.py     # about 35 minutes on 2 cores (4000 steps)
+    .venv/bin/python scripts/train_visemes.py     # about 23 minutes on 2 cores (4000 steps)
 
 The first run makes the training data (scripts/make_viseme_data.py --scale 1, about 20 minutes
 on 2 cores, most of it Kokoro's 54 voices where `aac-avatar setup kokoro` has run: aligned

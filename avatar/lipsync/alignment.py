@@ -44,7 +44,6 @@ def frame_openness(labels: np.ndarray, fps: float = 100.0) -> np.ndarray:
     return smooth_openness(VISEME_OPENNESS[labels], fps)
 
 
-
 def rest_in_pauses(labels: np.ndarray, audio: np.ndarray, sample_rate_hz: int, fps: float = 100.0) -> np.ndarray:
     """Frame labels with the mouth at rest where the audio pauses inside a phone.
 
