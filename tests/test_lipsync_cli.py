@@ -18,8 +18,20 @@ TEXT = "Bob bought a big bag of apples at the market."
 
 @pytest.fixture(scope="module")
 def speech_wav(tmp_path_factory):
-    """A real utterance (espeak-ng) saved as a 22,050 Hz mono WAV, with its exact phones."""
-    utt = get_voice("espeak:en-us").synthesize(TEXT)
+    """A real utterance (espeak-ng) with a third of a second of silence each side, saved as a 22,050 Hz
+    mono WAV, with its exact phones."""
+    from dataclasses import replace
+
+    from speech.utterance import TimedPhone
+
+    said = get_voice("espeak:en-us").synthesize(TEXT)
+    pad = int(said.sample_rate_hz / 3)
+    pad_s = pad / said.sample_rate_hz
+    phones = (TimedPhone("_", "sil", 0.0, pad_s),
+              *(replace(p, start_s=p.start_s + pad_s, end_s=p.end_s + pad_s) for p in said.phones),
+              TimedPhone("_", "sil", said.duration_s + pad_s, said.duration_s + 2 * pad_s))
+    quiet = np.zeros(pad, dtype=np.float32)
+    utt = replace(said, audio=np.concatenate([quiet, said.audio, quiet]), phones=phones)
     path = tmp_path_factory.mktemp("audio") / "speech.wav"
     sf.write(path, utt.audio, utt.sample_rate_hz)
     return path, utt

@@ -70,13 +70,34 @@ def test_streaming_in_any_chunks_equals_the_whole_clip(model):
     assert loud.max() - np.percentile(loud, 5) > 30  # speech against its pauses
 
 
+@needs_flite
+def test_the_openness_shown_rests_in_silence_and_halves_on_closed_lips(model):
+    from speech.visemes import VISEMES
+
+    utt = heldout_utterance("flite:rms", "Bob bought a big bag of apples at the market.")
+    quiet = np.zeros(utt.sample_rate_hz // 2, dtype=np.float32)
+    out = model.predict(np.concatenate([quiet, utt.audio, quiet]), utt.sample_rate_hz)
+    shown = out.shown_openness()
+    assert shown.shape == out.openness.shape and shown.min() >= 0.0 and shown.max() <= 1.0
+    assert shown[:40].max() < 0.05 and shown[-30:].max() < 0.05  # the half seconds of silence
+    assert shown[60:-60].max() > 0.5  # the vowels open it
+    # where the decoder shows closed lips the shown mouth is nearly shut, and shut where the closure rule adds one
+    closed = out.visemes() == VISEMES.index("PP")
+    assert closed.sum() >= 5
+    assert shown[closed].mean() < 0.5 * out.openness[closed].mean()
+    from avatar.lipsync.decoding import decode_weights
+
+    added = decode_weights(out.probs, out.loudness_db)[:, VISEMES.index("PP")] == 1.0
+    assert np.all(shown[added] == 0.0)
+
+
 def _score(model, voices, n):
     ours, base = LipsyncScore(), LipsyncScore()
     for voice in voices:
         for text in eval_sentences()[:n]:
             utt = heldout_utterance(voice, text, get_voice)
             out = model.predict(utt.audio, utt.sample_rate_hz)
-            ours.add(utt.phones, out.shapes(), out.openness)
+            ours.add(utt.phones, out.shapes(), out.shown_openness())
             base.add(utt.phones, *loudness_mouth(utt.audio, utt.sample_rate_hz))
     return ours, base
 

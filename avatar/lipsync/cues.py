@@ -80,5 +80,5 @@ def mouth_cues_streamed(
         # as the live engine uses the text: it sharpens the audio path, and the closure rule runs after
         sharpened = sharpen(frames, text_visemes)
         if sharpened is not frames:
-            return MouthCues(sharpened.visemes(), sharpened.openness, "audio+text", duration_s)
-    return MouthCues(frames.visemes(), frames.openness, "audio", duration_s)
+            return MouthCues(sharpened.visemes(), sharpened.shown_openness(), "audio+text", duration_s)
+    return MouthCues(frames.visemes(), frames.shown_openness(), "audio", duration_s)

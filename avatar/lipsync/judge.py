@@ -123,18 +123,20 @@ def judge_utterances(
         model_s += time.perf_counter() - t
         audio_s += utt.duration_s
         shapes = out.shapes(decoder=decoder)
-        ours.add(utt.phones, shapes, out.openness)
+        opened = out.shown_openness(decoder)
+        ours.add(utt.phones, shapes, opened)
         if per_voice:
-            by_voice.setdefault(utt.voice_id, LipsyncScore()).add(utt.phones, shapes, out.openness)
+            by_voice.setdefault(utt.voice_id, LipsyncScore()).add(utt.phones, shapes, opened)
         group = group_of(utt)
-        by_group.setdefault(group, LipsyncScore()).add(utt.phones, shapes, out.openness)
+        by_group.setdefault(group, LipsyncScore()).add(utt.phones, shapes, opened)
         b_shapes, b_open = loudness_mouth(utt.audio, utt.sample_rate_hz)
         base.add(utt.phones, b_shapes, b_open)
         if text_visemes is not None:
             # as the live engine and `visemes --text` use the text: sharpening the audio path, closure rule after
-            t_shapes = sharpen(out, text_visemes(utt.text)).shapes(decoder=decoder)
-            with_text.add(utt.phones, t_shapes, out.openness)
-            text_by_group.setdefault(group, LipsyncScore()).add(utt.phones, t_shapes, out.openness)
+            sharpened = sharpen(out, text_visemes(utt.text))
+            t_shapes, t_opened = sharpened.shapes(decoder=decoder), sharpened.shown_openness(decoder)
+            with_text.add(utt.phones, t_shapes, t_opened)
+            text_by_group.setdefault(group, LipsyncScore()).add(utt.phones, t_shapes, t_opened)
     figures: dict[str, float | int | str] = {}
     figures.update(ours.figures("model_"))
     figures.update(base.figures("loudness_"))

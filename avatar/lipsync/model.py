@@ -19,9 +19,12 @@ from avatar.lipsync.decoding import DEFAULT_DECODER, DecoderSettings, decode_sha
 from avatar.lipsync.features import FPS, N_MELS, SAMPLE_RATE_HZ, log_mel
 from avatar.lipsync.resample import StreamResampler
 from avatar.motion.errors import MotionError
+from avatar.motion.rhubarb import VISEME_OPENNESS
+from speech.visemes import VISEMES
 
 DEFAULT_MODEL_PATH = Path(__file__).with_name("visemes.onnx")
 _SILENT_FEATURE = float(np.log(1e-8))
+_PP = VISEMES.index("PP")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,17 @@ class LipsyncFrames:
         """Viseme (index into speech.visemes.VISEMES) of each frame as `decoder` decides; with
         `closures`, p/b/m (PP) also where the closure rule finds one."""
         return decode_visemes(self.probs, self.loudness_db, decoder, closures)
+
+    def shown_openness(self, decoder: DecoderSettings = DEFAULT_DECODER) -> np.ndarray:
+        """How open the mouth is shown in each frame (0..1): the openness head averaged with the
+        openness of the visemes as `decoder` weighs them, then closed by as much as p/b/m weighs
+        (at rest in pauses, shut where the closure rule shows a closure), as the live mouth does
+        (avatar.motion.speech_motion). Chosen on training voices (the two-seed model): openness r 0.877
+        for the head alone, 0.877 for the visemes alone, 0.880 this way (worst family 0.811, 0.808, 0.816).
+        """
+        weights = decode_weights(self.probs, self.loudness_db, decoder)
+        shown = 0.5 * (self.openness + weights @ VISEME_OPENNESS) * (1.0 - weights[:, _PP])
+        return shown.astype(np.float32)
 
     def with_closures(self, decoder: DecoderSettings = DEFAULT_DECODER) -> LipsyncFrames:
         """The frames as `decoder` decodes them for callers that blend visemes rather than pick one
