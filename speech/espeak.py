@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
+import sys
 import threading
 from dataclasses import dataclass
 
@@ -100,6 +102,25 @@ def _read_languages(address: int) -> tuple[str, ...]:
     return tuple(langs)
 
 
+def _data_path_of_loaded_library() -> bytes | None:
+    """The data folder for the libespeak-ng this process really uses, when it is Kokoro's.
+
+    Kokoro's espeakng-loader ships its own libespeak-ng under the system library's name; once it is
+    loaded, ours resolves to it, and its built-in data folder is one on the machine it was built on
+    (espeak-ng then fails to start). Its own data folder goes with it. None: the library's default.
+    """
+    loader = sys.modules.get("espeakng_loader")
+    if loader is None:
+        return None
+    try:
+        library = os.path.realpath(loader.get_library_path())
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            loaded = library in maps.read()
+        return os.fsencode(loader.get_data_path()) if loaded else None
+    except (OSError, AttributeError):
+        return None
+
+
 class _EspeakLibrary:
     """The one libespeak-ng of this process, initialized for synchronous synthesis with events."""
 
@@ -123,7 +144,8 @@ class _EspeakLibrary:
         lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_VoiceStruct))
         lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
         rate = lib.espeak_Initialize(
-            _AUDIO_OUTPUT_SYNCHRONOUS, 0, None, _INIT_PHONEME_EVENTS | _INIT_PHONEME_IPA | _INIT_DONT_EXIT
+            _AUDIO_OUTPUT_SYNCHRONOUS, 0, _data_path_of_loaded_library(),
+            _INIT_PHONEME_EVENTS | _INIT_PHONEME_IPA | _INIT_DONT_EXIT,
         )
         if rate <= 0:
             raise BackendUnavailableError("espeak-ng failed to start: its data files (espeak-ng-data) are missing")

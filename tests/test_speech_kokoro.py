@@ -374,3 +374,21 @@ def test_corrupt_model_is_reported_by_file(tmp_path):
     model_path(tmp_path).write_bytes(model_path().read_bytes()[:5000])
     with pytest.raises(BackendUnavailableError, match=r"kokoro-v1.0.int8-timed.onnx is missing or corrupt"):
         KokoroVoice("af_heart", folder=tmp_path)
+
+
+@needs_kokoro_onnx
+def test_espeak_voices_still_speak_once_kokoros_espeak_library_is_loaded():
+    """Kokoro's espeakng-loader ships a libespeak-ng under the system one's name: loaded first (a Kokoro
+    voice spoke), the espeak-ng backend gets it, and must give it its own data folder."""
+    code = (
+        "import ctypes, espeakng_loader\n"
+        "ctypes.CDLL(espeakng_loader.get_library_path())\n"
+        "from speech.registry import get_voice\n"
+        "u = get_voice('espeak:en-us').synthesize('Bob bought a big bag.')\n"
+        "print(u.has_timing, round(u.duration_s, 1), len(u.phones))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    timing, duration_s, phones = done.stdout.split()
+    assert timing == "True" and float(duration_s) > 0.5 and int(phones) > 10
+    assert "Error processing file" not in done.stderr
