@@ -419,15 +419,15 @@ def _combine(paths: list[Path], out: Path) -> int:
     members = []
     for path in paths:
         try:
-            meta = {p.key: p.value for p in onnx.load(str(path)).metadata_props}
+            m = onnx.load(str(path))
         except Exception as exc:  # a missing or unreadable file: one line naming it
             print(f"train_visemes: {path}: not an ONNX model ({exc})", file=sys.stderr)
             return 2
+        meta = {p.key: p.value for p in m.metadata_props}
         if meta.get("members", "1") != "1":
             print(f"train_visemes: {path} already averages {meta['members']} models: give single ones",
                   file=sys.stderr)
             return 2
-        m = onnx.load(str(path))
         conv = next(i for i in m.graph.initializer if i.name == "net.conv1.weight").dims[0]
         net = build_model(np.zeros(N_MELS), np.ones(N_MELS), int(meta["hidden_size"]), int(conv))
         load_onnx_weights(net, path)
