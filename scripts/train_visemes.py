@@ -2,7 +2,7 @@
 """Train the audio-to-viseme model, export it to ONNX, and judge it on held-out voices.
 
     .venv/bin/pip install -e '.[train]'          # torch==2.13.0 (CPU), only needed here
-    .venv/bin/python scripts/train_visemes.py     # about 23 minutes on 2 cores (4000 steps)
+    .venv/bin/python scripts/train_visemes.py     # about 46 minutes on 2 cores (two seeds, 4000 steps each)
 
 The first run makes the training data (scripts/make_viseme_data.py --scale 1, about 20 minutes
 on 2 cores, most of it Kokoro's 54 voices where `aac-avatar setup kokoro` has run: aligned
@@ -117,6 +117,15 @@ def lead_labels(labels: np.ndarray, frames: int) -> np.ndarray:
     if frames > 0:
         return np.concatenate([labels[frames:], np.repeat(labels[-1:], min(frames, labels.size))])[: labels.size]
     return np.concatenate([np.repeat(labels[:1], min(-frames, labels.size)), labels[:frames]])[: labels.size]
+
+
+def lead_phones(phones, frames: int) -> list:
+    """Timed phones `frames` 10 ms frames earlier (clipped at 0), as `lead_labels` moves frame labels:
+    an engine's phones as the model is taught them (LABEL_LEAD), for judging against that timing."""
+    from dataclasses import replace
+
+    lead_s = frames / 100
+    return [replace(p, start_s=max(0.0, p.start_s - lead_s), end_s=max(0.0, p.end_s - lead_s)) for p in phones]
 
 
 # how often and how strongly rooms are simulated (set from the command line before training)

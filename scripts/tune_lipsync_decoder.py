@@ -73,7 +73,7 @@ def _collect(args: argparse.Namespace) -> None:
 def _load(path: str) -> list[dict]:
     """The collected output, each voice's phones moved as the model was taught them (train_visemes.LABEL_LEAD):
     a decoder is judged against the timing the model learnt, not against each engine's own habit."""
-    from train_visemes import LABEL_LEAD
+    from train_visemes import LABEL_LEAD, lead_phones
 
     from speech.utterance import TimedPhone
     from speech.visemes import VISEMES
@@ -84,9 +84,8 @@ def _load(path: str) -> list[dict]:
     p_cut = np.concatenate([[0], np.cumsum(d["n_phones"])])
     for i, voice in enumerate(d["voice"]):
         ph = d["phones"][p_cut[i] : p_cut[i + 1]]
-        lead_s = LABEL_LEAD.get(family(str(voice)), 0) / 100
-        phones = tuple(TimedPhone(VISEMES[int(v)], VISEMES[int(v)], max(0.0, float(a) - lead_s),
-                                  max(0.0, float(b) - lead_s)) for a, b, v in ph)
+        phones = tuple(lead_phones([TimedPhone(VISEMES[int(v)], VISEMES[int(v)], float(a), float(b))
+                                    for a, b, v in ph], LABEL_LEAD.get(family(str(voice)), 0)))
         sl = slice(f_cut[i], f_cut[i + 1])
         utts.append({"voice": str(voice), "world": bool(d["world"][i]), "probs": d["probs"][sl],
                      "openness": d["openness"][sl], "loudness": d["loudness"][sl], "phones": phones})

@@ -82,18 +82,15 @@ def test_each_decoder_follows_the_speech_of_voices_it_never_heard(spoken, name):
 
 def test_the_steady_decoder_keeps_the_plain_ones_closures_and_resting_pauses(spoken):
     import sys
-    from dataclasses import replace
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-    from train_visemes import LABEL_LEAD
+    from train_visemes import LABEL_LEAD, lead_phones
 
     # judged against espeak-ng's phones as the model was taught them: 7-10 ms earlier than espeak-ng puts them
     # (scripts/label_timing.py), where blending with the next frame belongs
-    lead_s = LABEL_LEAD.get("espeak", 0) / 100
     plain, steady = LipsyncScore(), LipsyncScore()
     for utt, out in spoken:
-        phones = [replace(p, start_s=max(0.0, p.start_s - lead_s), end_s=max(0.0, p.end_s - lead_s))
-                  for p in utt.phones]
+        phones = lead_phones(utt.phones, LABEL_LEAD.get("espeak", 0))
         plain.add(phones, out.shapes(decoder=PLAIN), out.openness)
         steady.add(phones, out.shapes(decoder=STEADY), out.openness)
     p, s = plain.figures(), steady.figures()
